@@ -1,0 +1,146 @@
+import { fromTransition } from 'xstate';
+import { emptyScopeData, forkData, type Breadcrumb, type ScopeId, type ScopeSnapshot } from '../scope/index.js';
+import {
+  GLOBAL_SCOPE_ID,
+  ScopeError,
+  type CaptureMessage,
+  type ForkMessage,
+  type Message,
+  type MutationMessage,
+} from '../protocol/index.js';
+import { validateMessage } from '../protocol/validate.js';
+import { newTrace } from './ids.js';
+import { ScopeEntry } from './scope-entry.js';
+
+export interface OwnerInput {
+  readonly maxBreadcrumbs: number;
+  readonly beforeBreadcrumb?: (crumb: Breadcrumb) => Breadcrumb | null;
+  /** Told of every failure the owner swallows so it can keep running (a throwing hook, a bug). */
+  readonly report: (error: unknown, origin: string) => void;
+}
+
+export interface OwnerState {
+  readonly input: OwnerInput;
+  readonly scopes: Map<ScopeId, ScopeEntry>;
+  applied: number;
+  rejected: number;
+}
+
+/** A capture as the owner leaves it: the data to merge, taken in mailbox order. */
+export interface PreparedCapture {
+  readonly message: CaptureMessage;
+  readonly global: ScopeSnapshot;
+  readonly scope: ScopeSnapshot;
+}
+
+/** What the owner made of one message: nothing, a snapshot, a capture to run, or the rejection. */
+export type Outcome = undefined | ScopeSnapshot | PreparedCapture | ScopeError;
+
+export type OwnerEvent =
+  /** Validated messages, applied in order; `outcomes[i]` is filled for `messages[i]`. */
+  | { readonly type: 'deliver'; readonly messages: readonly Message[]; readonly outcomes: Outcome[] }
+  /** Closes every scope; `closed` receives their ids. */
+  | { readonly type: 'shutdown'; readonly closed: ScopeId[] };
+
+/**
+ * The owner: a pure-reducer actor. Its state is private to it, so it updates scope entries in
+ * place; everything that leaves it (snapshots, fork data) is sealed and frozen first.
+ * The reducer never throws: xstate would stop the actor, and with it every scope.
+ */
+export const ownerLogic = fromTransition(
+  (state: OwnerState, event: OwnerEvent): OwnerState => {
+    if (event.type === 'shutdown') {
+      for (const entry of state.scopes.values()) {
+        entry.closed = true;
+        event.closed.push(entry.id);
+      }
+      state.scopes.clear();
+      return state;
+    }
+    if (event.type !== 'deliver') return state; // xstate's own events, such as its stop signal
+    const { messages, outcomes } = event;
+    for (let i = 0; i < messages.length; i++) {
+      try {
+        outcomes[i] = handle(state, messages[i]!);
+        state.applied += 1;
+      } catch (error) {
+        state.rejected += 1;
+        outcomes[i] = error instanceof ScopeError ? error : internalError(state, error);
+      }
+    }
+    return state;
+  },
+  ({ input }: { input: OwnerInput }): OwnerState => {
+    const global = new ScopeEntry(GLOBAL_SCOPE_ID, GLOBAL_SCOPE_ID, emptyScopeData(newTrace()));
+    return { input, scopes: new Map([[GLOBAL_SCOPE_ID, global]]), applied: 0, rejected: 0 };
+  },
+);
+
+function handle(state: OwnerState, message: Message): Outcome {
+  const entry = live(state, message.scope);
+  switch (message.type) {
+    case 'fork':
+      return fork(state, entry, message);
+    case 'close':
+      return close(state, entry);
+    case 'snapshot':
+      return entry.snapshot();
+    case 'capture':
+      return { message, global: live(state, GLOBAL_SCOPE_ID).snapshot(), scope: entry.snapshot() };
+    case 'addBreadcrumb':
+      return addBreadcrumb(state, entry, message);
+    default:
+      entry.apply(message, state.input);
+      return undefined;
+  }
+}
+
+function live(state: OwnerState, id: ScopeId): ScopeEntry {
+  const entry = state.scopes.get(id);
+  if (entry) return entry;
+  // Closed ids are not remembered (that would grow with every fork); handles know their own.
+  throw new ScopeError('UNKNOWN_SCOPE', `no live scope has id ${id}`);
+}
+
+function fork(state: OwnerState, parent: ScopeEntry, message: ForkMessage): undefined {
+  const { id, isolation = false } = message;
+  if (state.scopes.has(id)) {
+    throw new ScopeError('INVALID_MESSAGE', `scope id ${id} is already taken`);
+  }
+  const fromGlobal = parent.id === GLOBAL_SCOPE_ID;
+  const trace = isolation || fromGlobal ? (message.propagationContext ?? newTrace()) : undefined;
+  const data = fromGlobal ? emptyScopeData(trace!) : forkData(parent.data(), trace);
+  const isolationId = isolation ? id : parent.isolationId;
+  state.scopes.set(id, new ScopeEntry(id, isolationId, data));
+  return undefined;
+}
+
+function close(state: OwnerState, entry: ScopeEntry): undefined {
+  if (entry.id === GLOBAL_SCOPE_ID) {
+    throw new ScopeError('INVALID_MESSAGE', 'the global scope lives as long as the service; close the service instead');
+  }
+  state.scopes.delete(entry.id);
+  entry.closed = true;
+  return undefined;
+}
+
+function addBreadcrumb(state: OwnerState, entry: ScopeEntry, message: MutationMessage & { type: 'addBreadcrumb' }): undefined {
+  const { beforeBreadcrumb, report } = state.input;
+  let crumb: Breadcrumb | null = message.breadcrumb;
+  if (beforeBreadcrumb) {
+    try {
+      const result = beforeBreadcrumb(crumb);
+      // What the hook returns is stored, so it is checked like any incoming breadcrumb.
+      crumb = result === null ? null : (validateMessage({ ...message, breadcrumb: result }) as typeof message).breadcrumb;
+    } catch (error) {
+      report(error, 'beforeBreadcrumb');
+    }
+  }
+  if (crumb) entry.apply({ type: 'addBreadcrumb', breadcrumb: crumb }, state.input);
+  return undefined;
+}
+
+function internalError(state: OwnerState, error: unknown): ScopeError {
+  state.input.report(error, 'owner');
+  return new ScopeError('INVALID_MESSAGE', `the owner could not apply this message: ${String(error)}`, { cause: error });
+}

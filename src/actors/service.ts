@@ -1,0 +1,220 @@
+import { createActor, type Actor } from 'xstate';
+import type { Breadcrumb, ScopeId, ScopeSnapshot } from '../scope/index.js';
+import { GLOBAL_SCOPE_ID, ScopeError, validateMessage, type Message } from '../protocol/index.js';
+import { runCapture, type EventProcessor, type EventSink } from './capture.js';
+import { Mailbox } from './mailbox.js';
+import { ownerLogic, type Outcome, type PreparedCapture } from './owner.js';
+import type { ScopeEntry } from './scope-entry.js';
+import type { ForkOptions } from './handle.js';
+import { ScopeRef } from './scope-ref.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
+
+export interface ScopeServiceOptions {
+  /** Breadcrumbs kept per scope, oldest dropped first. Default 100. */
+  maxBreadcrumbs?: number;
+  /** Messages that may wait in the mailbox before a send fails with MAILBOX_FULL. Default 100,000. */
+  mailboxLimit?: number;
+  /** Runs in the owner for every breadcrumb; return it (changed or not) or null to drop it. */
+  beforeBreadcrumb?: (crumb: Breadcrumb) => Breadcrumb | null;
+  /** Run in order on every captured event after the scope merge; null drops the event. */
+  eventProcessors?: EventProcessor[];
+  /** The sink: a transport, a Sentry client (see `scope-actor/sentry`), a test. */
+  onEvent?: EventSink;
+  /** Told of failures the service survives: throwing hooks, timeouts, rejected queued writes. Default: console.warn. */
+  onError?: (error: unknown, origin: string) => void;
+  /** How long an event processor or `onEvent` may take before it is abandoned as TIMEOUT. Default 30,000 ms. */
+  hookTimeoutMs?: number;
+}
+
+export interface ScopeServiceStats {
+  /** Live scopes, the global one included. */
+  scopes: number;
+  /** Messages that reached the service, valid or not. `received = applied + rejected + mailboxDepth`. */
+  received: number;
+  applied: number;
+  rejected: number;
+  mailboxDepth: number;
+  /** Captures handed to the pipeline, and those still running. */
+  captures: number;
+  capturesPending: number;
+  /** Hook failures reported to `onError` (throws, rejections, timeouts). */
+  hookErrors: number;
+}
+
+/** A message's result: nothing, a snapshot, an event id to come, or why it was rejected. */
+export type DeliveryResult = undefined | ScopeSnapshot | Promise<string> | ScopeError;
+
+/**
+ * The scope service: one owner actor holding every scope. Create it with `createScopeService`.
+ * Every mutation and fork is a message applied by the owner in mailbox order.
+ */
+export class ScopeService {
+  /** The global scope: merged into every event, never copied into forks. */
+  readonly global: ScopeRef;
+  readonly #options: ResolvedOptions;
+  readonly #actor: Actor<typeof ownerLogic>;
+  readonly #mailbox: Mailbox;
+  readonly #captures = new Set<Promise<unknown>>();
+  #received = 0;
+  #rejectedAtEntry = 0;
+  #capturesStarted = 0;
+  #hookErrors = 0;
+  #nextId = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: ScopeServiceOptions = {}) {
+    this.#options = resolveOptions(options, (error, origin) => this.#report(error, origin));
+    const { maxBreadcrumbs, beforeBreadcrumb, report } = this.#options;
+    this.#actor = createActor(ownerLogic, { input: { maxBreadcrumbs, beforeBreadcrumb, report } }).start();
+    this.#mailbox = new Mailbox(this.#options.mailboxLimit, (messages) => this.#deliverQueued(messages));
+    this.global = new ScopeRef(this, GLOBAL_SCOPE_ID);
+  }
+
+  /** A new scope forked from the global one: empty data and a fresh trace. */
+  fork(options?: ForkOptions): ScopeRef {
+    return this.global.fork(options);
+  }
+
+  /**
+   * Sends one raw protocol message and applies it at once, after everything already queued.
+   * Returns the snapshot for `snapshot`, a promise of the event id for `capture`, else undefined.
+   * @throws ScopeError INVALID_MESSAGE, UNKNOWN_SCOPE, SCOPE_CLOSED, SERVICE_CLOSED.
+   */
+  send(message: unknown): undefined | ScopeSnapshot | Promise<string> {
+    const [result] = this.deliver([message]);
+    if (result instanceof ScopeError) throw result;
+    return result;
+  }
+
+  /**
+   * Validates and applies messages in order, each on its own: one bad message rejects only
+   * itself. Used by `send` and by the worker bridge.
+   * @internal
+   */
+  deliver(messages: readonly unknown[]): DeliveryResult[] {
+    this.#received += messages.length;
+    const results: DeliveryResult[] = new Array(messages.length);
+    const valid: Message[] = [];
+    const slots: number[] = [];
+    messages.forEach((raw, i) => {
+      try {
+        this.#assertOpen();
+        valid.push(validateMessage(raw));
+        slots.push(i);
+      } catch (error) {
+        this.#rejectedAtEntry += 1;
+        results[i] = error as ScopeError;
+      }
+    });
+    if (valid.length) {
+      this.#mailbox.flush();
+      this.#apply(valid).forEach((outcome, j) => (results[slots[j]!] = this.#settle(outcome)));
+    }
+    return results;
+  }
+
+  stats(): ScopeServiceStats {
+    const { scopes, applied, rejected } = this.#actor.getSnapshot().context;
+    return {
+      scopes: scopes.size,
+      received: this.#received,
+      applied,
+      rejected: rejected + this.#rejectedAtEntry,
+      mailboxDepth: this.#mailbox.depth,
+      captures: this.#capturesStarted,
+      capturesPending: this.#captures.size,
+      hookErrors: this.#hookErrors,
+    };
+  }
+
+  /** Applies what is queued, waits for running captures, closes every scope; later calls fail with SERVICE_CLOSED. */
+  close(): Promise<void> {
+    return (this.#closing ??= this.#shutdown());
+  }
+
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Validates and queues one message from an in-thread ScopeRef. @internal */
+  submit(message: unknown): void {
+    this.#received += 1;
+    try {
+      this.#assertOpen();
+      this.#mailbox.post(validateMessage(message));
+    } catch (error) {
+      this.#rejectedAtEntry += 1;
+      throw error;
+    }
+  }
+
+  /** Applies every queued write now. @internal */
+  flush(): void {
+    this.#mailbox.flush();
+  }
+
+  /** The owner's entry for `id`, after every queued write. @internal */
+  entry(id: ScopeId): ScopeEntry | undefined {
+    this.#mailbox.flush();
+    return this.#actor.getSnapshot().context.scopes.get(id);
+  }
+
+  /** A scope id no one else will choose. @internal */
+  allocateId(): ScopeId {
+    return `s${(this.#nextId += 1)}`;
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new ScopeError('SERVICE_CLOSED', 'the scope service is closed');
+  }
+
+  #apply(messages: readonly Message[]): Outcome[] {
+    const outcomes: Outcome[] = new Array(messages.length);
+    this.#actor.send({ type: 'deliver', messages, outcomes });
+    return outcomes;
+  }
+
+  #deliverQueued(messages: Message[]): void {
+    const outcomes = this.#apply(messages);
+    for (let i = 0; i < outcomes.length; i++) {
+      const outcome = outcomes[i];
+      if (outcome === undefined) continue;
+      if (outcome instanceof ScopeError) this.#report(outcome, 'mailbox');
+      else this.#settle(outcome);
+    }
+  }
+
+  #settle(outcome: Outcome): DeliveryResult {
+    if (outcome === undefined || outcome instanceof ScopeError || !('message' in outcome)) return outcome;
+    return this.#capture(outcome);
+  }
+
+  #capture(prepared: PreparedCapture): Promise<string> {
+    this.#capturesStarted += 1;
+    const running = runCapture(prepared, this.#options).then(() => prepared.message.eventId);
+    const tracked = running.finally(() => this.#captures.delete(tracked));
+    this.#captures.add(tracked);
+    return tracked;
+  }
+
+  #report(error: unknown, origin: string): void {
+    if (origin !== 'mailbox' && origin !== 'owner') this.#hookErrors += 1;
+    try {
+      this.#options.onError(error, origin);
+    } catch {
+      // The error reporter itself failed; there is no one left to tell.
+    }
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#mailbox.flush();
+    await Promise.allSettled([...this.#captures]);
+    this.#actor.send({ type: 'shutdown', closed: [] });
+    this.#actor.stop();
+  }
+}
+
+/** Starts a scope service: the owner actor, its mailbox, and the global scope. */
+export function createScopeService(options?: ScopeServiceOptions): ScopeService {
+  return new ScopeService(options);
+}

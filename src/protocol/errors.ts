@@ -1,0 +1,46 @@
+export const SCOPE_ERROR_CODES = [
+  'INVALID_MESSAGE',
+  'UNKNOWN_SCOPE',
+  'SCOPE_CLOSED',
+  'MAILBOX_FULL',
+  'TIMEOUT',
+  'SERVICE_CLOSED',
+] as const;
+
+export type ScopeErrorCode = (typeof SCOPE_ERROR_CODES)[number];
+
+/** The one error type scope-actor throws; tell cases apart by `code`, not by message text. */
+export class ScopeError extends Error {
+  override readonly name = 'ScopeError';
+
+  constructor(
+    readonly code: ScopeErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** The plain form that crosses a MessagePort (class instances lose their class there). */
+  toJSON(): SerializedScopeError {
+    return { name: 'ScopeError', code: this.code, message: this.message };
+  }
+
+  static fromJSON(data: SerializedScopeError): ScopeError {
+    return new ScopeError(data.code, data.message);
+  }
+
+  static is(value: unknown, code?: ScopeErrorCode): value is ScopeError {
+    return value instanceof ScopeError && (code === undefined || value.code === code);
+  }
+}
+
+export interface SerializedScopeError {
+  readonly name: 'ScopeError';
+  readonly code: ScopeErrorCode;
+  readonly message: string;
+}
+
+export function invalid(message: string): ScopeError {
+  return new ScopeError('INVALID_MESSAGE', message);
+}

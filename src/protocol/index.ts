@@ -1,0 +1,4 @@
+export { ScopeError, SCOPE_ERROR_CODES, type ScopeErrorCode, type SerializedScopeError } from './errors.js';
+export * from './messages.js';
+export { validateMessage } from './validate.js';
+export { frozenCopy, isPlainObject, MAX_DEPTH } from './values.js';

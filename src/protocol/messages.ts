@@ -1,0 +1,46 @@
+import type { EventHint, Mutation, PropagationContext, ScopeEvent, ScopeId } from '../scope/index.js';
+
+/** Bumped on any change a peer on the other side of a port would misread. */
+export const PROTOCOL_VERSION = 1;
+
+type Addressed<T> = T & { readonly v: typeof PROTOCOL_VERSION; readonly scope: ScopeId };
+
+/** A change to the data of scope `scope`. */
+export type MutationMessage = Addressed<Mutation>;
+
+/** Creates scope `id` as a point-in-time copy of `scope` (empty when `scope` is the global one). */
+export type ForkMessage = Addressed<{
+  readonly type: 'fork';
+  /** Chosen by the sender so it can use the child at once; the owner rejects a taken id. */
+  readonly id: ScopeId;
+  readonly isolation?: boolean;
+  /** The new trace of an isolation fork (or of a fork of the global scope). */
+  readonly propagationContext?: PropagationContext;
+}>;
+
+export type CloseMessage = Addressed<{ readonly type: 'close' }>;
+
+/** Merges global, scope and event data and hands the event to the service's pipeline. */
+export type CaptureMessage = Addressed<{
+  readonly type: 'capture';
+  readonly eventId: string;
+  readonly event: ScopeEvent;
+  readonly hint?: EventHint;
+}>;
+
+/** Asks for the owner's snapshot of `scope`. */
+export type SnapshotMessage = Addressed<{ readonly type: 'snapshot' }>;
+
+export type Message = MutationMessage | ForkMessage | CloseMessage | CaptureMessage | SnapshotMessage;
+export type MessageType = Message['type'];
+
+/** Several messages from one sender in one port message; applied in order, each on its own. */
+export interface Batch {
+  readonly v: typeof PROTOCOL_VERSION;
+  readonly type: 'batch';
+  /** Grows by one per batch from a sender, so the receiver can acknowledge and detect gaps. */
+  readonly seq: number;
+  readonly messages: readonly unknown[];
+}
+
+export const GLOBAL_SCOPE_ID: ScopeId = 'global';

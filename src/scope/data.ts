@@ -1,0 +1,68 @@
+import { BreadcrumbLog } from './breadcrumbs.js';
+import type {
+  Attachment,
+  PlainObject,
+  Primitive,
+  PropagationContext,
+  SeverityLevel,
+  User,
+} from './types.js';
+
+/** A scope's data as the owner keeps it: like a snapshot, but breadcrumbs as a shared log. */
+export interface ScopeData {
+  readonly tags: { readonly [key: string]: Primitive };
+  readonly extra: PlainObject;
+  readonly contexts: { readonly [name: string]: PlainObject };
+  readonly user: User | null;
+  readonly level: SeverityLevel | undefined;
+  readonly fingerprint: readonly string[];
+  readonly transactionName: string | undefined;
+  readonly breadcrumbs: BreadcrumbLog;
+  readonly attachments: readonly Attachment[];
+  readonly propagationContext: PropagationContext;
+}
+
+const EMPTY_OBJECT = Object.freeze({});
+const EMPTY_ARRAY: readonly never[] = Object.freeze([]);
+
+export function emptyScopeData(propagationContext: PropagationContext): ScopeData {
+  return Object.freeze({
+    tags: EMPTY_OBJECT,
+    extra: EMPTY_OBJECT,
+    contexts: EMPTY_OBJECT,
+    user: null,
+    level: undefined,
+    fingerprint: EMPTY_ARRAY,
+    transactionName: undefined,
+    breadcrumbs: BreadcrumbLog.empty,
+    attachments: EMPTY_ARRAY,
+    propagationContext,
+  });
+}
+
+export function isEmptyData(data: ScopeData): boolean {
+  return (
+    isEmptyRecord(data.tags) &&
+    isEmptyRecord(data.extra) &&
+    isEmptyRecord(data.contexts) &&
+    data.user === null &&
+    data.level === undefined &&
+    data.fingerprint.length === 0 &&
+    data.transactionName === undefined &&
+    data.breadcrumbs.length === 0 &&
+    data.attachments.length === 0
+  );
+}
+
+/**
+ * The data a fork starts with. Sealed data is immutable, so the child shares every part of it:
+ * O(1) whatever the breadcrumb count. An isolation fork starts a new trace when given one.
+ */
+export function forkData(parent: ScopeData, propagationContext?: PropagationContext): ScopeData {
+  return propagationContext ? Object.freeze({ ...parent, propagationContext }) : parent;
+}
+
+function isEmptyRecord(record: object): boolean {
+  for (const _ in record) return false;
+  return true;
+}

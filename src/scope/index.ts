@@ -1,0 +1,8 @@
+export * from './types.js';
+export { BreadcrumbLog } from './breadcrumbs.js';
+export { emptyScopeData, forkData, type ScopeData } from './data.js';
+export { applyMutation, ScopeDraft, MAX_BREADCRUMB_MESSAGE, type ReduceOptions } from './draft.js';
+export { MUTATION_TYPES, type Mutation, type MutationType } from './mutations.js';
+export { snapshotOf } from './snapshot.js';
+export * from './event.js';
+export { setData, thaw } from './records.js';

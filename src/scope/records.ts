@@ -1,0 +1,17 @@
+/** Stores `value` under `key` as data, also when the key is `__proto__` (plain assignment would change the prototype). */
+export function setData(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+/** A mutable deep copy of validated plain data (what event processors and sinks are handed). */
+export function thaw<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(thaw) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) setData(out, key, thaw((value as Record<string, unknown>)[key]));
+  return out as T;
+}

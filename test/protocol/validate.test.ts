@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_DEPTH, ScopeError, validateMessage } from '../../src/protocol/index.js';
+
+const ok = { v: 1, scope: 's1' } as const;
+const code = (input: unknown) => {
+  try {
+    validateMessage(input);
+  } catch (error) {
+    return (error as ScopeError).code;
+  }
+  return 'accepted';
+};
+
+describe('validateMessage', () => {
+  it('accepts every message type in its documented shape', () => {
+    const trace = { traceId: 'a'.repeat(32), sampleRand: 0.5 };
+    const valid = [
+      { type: 'setTag', key: 'k', value: 'v' },
+      { type: 'setTags', tags: { a: 1, b: null, c: 2n } },
+      { type: 'setExtra', key: 'k', value: { any: ['plain', { data: true }] } },
+      { type: 'setExtras', extras: { a: 1 } },
+      { type: 'setContext', name: 'c', context: { a: 1 } },
+      { type: 'setContext', name: 'c', context: null },
+      { type: 'setUser', user: { id: 1 } },
+      { type: 'setUser', user: null },
+      { type: 'setLevel', level: 'fatal' },
+      { type: 'setFingerprint', fingerprint: ['a'] },
+      { type: 'setTransactionName', name: 'tx' },
+      { type: 'setTransactionName' },
+      { type: 'addBreadcrumb', breadcrumb: { timestamp: 1, message: 'm', level: 'info', data: { a: 1 } } },
+      { type: 'clearBreadcrumbs' },
+      { type: 'addAttachment', attachment: { filename: 'f', data: new Uint8Array([1]), contentType: 'x/y' } },
+      { type: 'clearAttachments' },
+      { type: 'setPropagationContext', propagationContext: { ...trace, parentSpanId: 'b'.repeat(16), sampled: false, dsc: { release: '1' } } },
+      { type: 'clear' },
+      { type: 'clear', propagationContext: trace },
+      { type: 'fork', id: 's2' },
+      { type: 'fork', id: 's2', isolation: true, propagationContext: trace },
+      { type: 'close' },
+      { type: 'capture', eventId: 'c'.repeat(32), event: { message: 'm' }, hint: { originalException: new Error('x') } },
+      { type: 'snapshot' },
+    ];
+    for (const message of valid) expect(validateMessage({ ...ok, ...message })).toMatchObject({ ...ok, type: message.type });
+  });
+
+  it('returns a frozen copy the caller can no longer change', () => {
+    const value = { list: [1] };
+    const message = validateMessage({ ...ok, type: 'setExtra', key: 'k', value }) as unknown as { value: typeof value };
+    value.list.push(2);
+    expect(message.value).toEqual({ list: [1] });
+    expect(Object.isFrozen(message.value.list)).toBe(true);
+  });
+
+  it('refuses bad envelopes', () => {
+    expect(code(null)).toBe('INVALID_MESSAGE');
+    expect(code([])).toBe('INVALID_MESSAGE');
+    expect(code({ ...ok, type: 'setTag', key: 'k', value: 'v', v: 2 })).toBe('INVALID_MESSAGE');
+    expect(code({ scope: 's', type: 'close' })).toBe('INVALID_MESSAGE');
+    expect(code({ ...ok, type: 'explode' })).toBe('INVALID_MESSAGE');
+    expect(code({ ...ok, type: 'toString' })).toBe('INVALID_MESSAGE');
+    expect(code({ v: 1, type: 'close', scope: 7 })).toBe('INVALID_MESSAGE');
+    expect(code({ v: 1, type: 'close', scope: '' })).toBe('INVALID_MESSAGE');
+  });
+
+  it('refuses values that cannot cross a thread or be frozen', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    let deep: unknown = 'leaf';
+    for (let i = 0; i <= MAX_DEPTH; i++) deep = [deep];
+    const bad = [() => 1, Symbol('s'), new Date(), new Map(), new (class Custom {})(), cyclic, deep];
+    for (const value of bad) expect(code({ ...ok, type: 'setExtra', key: 'k', value })).toBe('INVALID_MESSAGE');
+    expect(code({ ...ok, type: 'setTag', key: 'k', value: {} })).toBe('INVALID_MESSAGE');
+    expect(code({ ...ok, type: 'setUser', user: 'bob' })).toBe('INVALID_MESSAGE');
+  });
+
+  it('refuses malformed fields of each kind', () => {
+    const bad = [
+      { type: 'setLevel', level: 'loud' },
+      { type: 'setFingerprint', fingerprint: 'a' },
+      { type: 'addBreadcrumb', breadcrumb: { message: 'no timestamp' } },
+      { type: 'addBreadcrumb', breadcrumb: { timestamp: Number.NaN } },
+      { type: 'addBreadcrumb', breadcrumb: { timestamp: 1, unknown: 1 } },
+      { type: 'addAttachment', attachment: { filename: '', data: 'x' } },
+      { type: 'setPropagationContext', propagationContext: { traceId: 'A'.repeat(32), sampleRand: 0.5 } },
+      { type: 'setPropagationContext', propagationContext: { traceId: 'a'.repeat(32), sampleRand: 1 } },
+      { type: 'setPropagationContext', propagationContext: { traceId: 'a'.repeat(32), sampleRand: 0.5, extra: 1 } },
+      { type: 'fork' },
+      { type: 'fork', id: 's2', isolation: 'yes' },
+      { type: 'capture', eventId: 'short', event: {} },
+      { type: 'capture', eventId: 'c'.repeat(32), event: { when: new Date() } },
+    ];
+    for (const message of bad) expect(code({ ...ok, ...message })).toBe('INVALID_MESSAGE');
+  });
+
+  it('keeps prototype-polluting keys as data', () => {
+    const input = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}');
+    const message = validateMessage({ ...ok, type: 'setExtras', extras: input }) as unknown as { extras: Record<string, unknown> };
+    expect(Object.keys(message.extras)).toEqual(['__proto__', 'constructor']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

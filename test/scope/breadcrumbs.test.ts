@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BreadcrumbLog, type Breadcrumb } from '../../src/scope/index.js';
+
+const crumb = (n: number): Breadcrumb => ({ timestamp: n, message: `m${n}` });
+const messages = (log: BreadcrumbLog) => log.toArray().map((c) => c.message);
+
+describe('BreadcrumbLog', () => {
+  it('keeps the newest max crumbs, oldest first', () => {
+    let log = BreadcrumbLog.empty;
+    for (let i = 0; i < 7; i++) log = log.append(crumb(i), 3);
+    expect(messages(log)).toEqual(['m4', 'm5', 'm6']);
+    expect(log.length).toBe(3);
+  });
+
+  it('keeps nothing when max is 0', () => {
+    expect(BreadcrumbLog.empty.append(crumb(1), 0).length).toBe(0);
+  });
+
+  it('never shows one holder the crumbs another appended (shared backing array)', () => {
+    const base = BreadcrumbLog.of([crumb(1), crumb(2)], 10);
+    const left = base.append(crumb(3), 10);
+    const right = base.append(crumb(4), 10);
+    expect(messages(base)).toEqual(['m1', 'm2']);
+    expect(messages(left)).toEqual(['m1', 'm2', 'm3']);
+    expect(messages(right)).toEqual(['m1', 'm2', 'm4']);
+  });
+
+  it('hands every holder of one log value the same frozen array', () => {
+    const log = BreadcrumbLog.of([crumb(1)], 5);
+    expect(log.toArray()).toBe(log.toArray());
+    expect(Object.isFrozen(log.toArray())).toBe(true);
+  });
+
+  it('behaves like a bounded array under any interleaving of appends to old and new values', () => {
+    const step = fc.record({ from: fc.nat(), value: fc.nat() });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(step, { maxLength: 80 }), (max, steps) => {
+        const logs = [BreadcrumbLog.empty];
+        const models: number[][] = [[]];
+        for (const { from, value } of steps) {
+          const i = from % logs.length;
+          logs.push(logs[i]!.append(crumb(value), max));
+          models.push([...models[i]!, value].slice(-max));
+        }
+        logs.forEach((log, i) => expect(log.toArray().map((c) => c.timestamp)).toEqual(models[i]));
+      }),
+    );
+  });
+});

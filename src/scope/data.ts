@@ -1,25 +1,9 @@
 import { BreadcrumbLog } from './breadcrumbs.js';
-import type {
-  Attachment,
-  PlainObject,
-  Primitive,
-  PropagationContext,
-  SeverityLevel,
-  User,
-} from './types.js';
+import type { PropagationContext, ScopeSnapshot } from './types.js';
 
-/** A scope's data as the owner keeps it: like a snapshot, but breadcrumbs as a shared log. */
-export interface ScopeData {
-  readonly tags: { readonly [key: string]: Primitive };
-  readonly extra: PlainObject;
-  readonly contexts: { readonly [name: string]: PlainObject };
-  readonly user: User | null;
-  readonly level: SeverityLevel | undefined;
-  readonly fingerprint: readonly string[];
-  readonly transactionName: string | undefined;
+/** A scope's data as the owner keeps it: a snapshot's fields, but breadcrumbs as a shared log. */
+export interface ScopeData extends Omit<ScopeSnapshot, 'id' | 'version' | 'isolationId' | 'breadcrumbs'> {
   readonly breadcrumbs: BreadcrumbLog;
-  readonly attachments: readonly Attachment[];
-  readonly propagationContext: PropagationContext;
 }
 
 const EMPTY_OBJECT = Object.freeze({});

@@ -94,3 +94,41 @@ it(`keeps ${REQUESTS} concurrent requests apart and closes every request scope`,
   expect(service.stats().scopes).toBe(baseline);
   await service.close();
 }, 30_000);
+
+it('closes the scope of an aborted request; the handler still runs in it and meets SCOPE_CLOSED', async () => {
+  const events: ScopeEvent[] = [];
+  const service = createScopeService({ onEvent: (event) => void events.push(event) });
+  const context = createScopeContext(service);
+  const app = await buildServer({ context });
+  let reached: () => void = () => undefined;
+  const handlerReached = new Promise<void>((resolve) => (reached = resolve));
+  // Holds the request until the client has gone and resumes it from an event listener, outside
+  // the request's async context: the plugin must still run the handler inside it.
+  app.addHook('preHandler', (_request, reply, done) => {
+    reply.raw.once('close', () => done());
+    reached();
+  });
+  // The handler's outcome: its error, or (should it succeed) the payload it sends.
+  const handlerOutcome = new Promise<unknown>((resolve) => {
+    app.addHook('onError', (_request, _reply, error, done) => (resolve(error), done()));
+    app.addHook('onSend', (_request, _reply, payload, done) => (resolve(payload), done(null, payload)));
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const baseline = service.stats().scopes;
+
+  const aborted = new AbortController();
+  const call = http.get(`${origin}/orders/1`, { signal: aborted.signal, headers: { 'x-user-id': 'gone' } });
+  const callFailed = new Promise((resolve) => call.on('error', resolve));
+  await handlerReached;
+  aborted.abort();
+  await callFailed;
+  expect(await handlerOutcome).toMatchObject({ code: 'SCOPE_CLOSED' });
+  await app.close();
+
+  expect(events).toEqual([]);
+  expect(service.global.snapshot().breadcrumbs).toEqual([]);
+  service.flush();
+  expect(service.stats().scopes).toBe(baseline);
+  await service.close();
+});

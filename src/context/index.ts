@@ -1,0 +1,1 @@
+export { createScopeContext, type ScopeContext, type ScopeFrame } from './scope-context.js';

@@ -1,5 +1,5 @@
 import { fromTransition } from 'xstate';
-import { emptyScopeData, forkData, type Breadcrumb, type ScopeId, type ScopeSnapshot } from '../scope/index.js';
+import { emptyScopeData, type Breadcrumb, type ScopeId, type ScopeSnapshot } from '../scope/index.js';
 import {
   GLOBAL_SCOPE_ID,
   ScopeError,
@@ -103,15 +103,10 @@ function live(state: OwnerState, id: ScopeId): ScopeEntry {
 }
 
 function fork(state: OwnerState, parent: ScopeEntry, message: ForkMessage): undefined {
-  const { id, isolation = false } = message;
-  if (state.scopes.has(id)) {
-    throw new ScopeError('INVALID_MESSAGE', `scope id ${id} is already taken`);
+  if (state.scopes.has(message.id)) {
+    throw new ScopeError('INVALID_MESSAGE', `scope id ${message.id} is already taken`);
   }
-  const fromGlobal = parent.id === GLOBAL_SCOPE_ID;
-  const trace = isolation || fromGlobal ? (message.propagationContext ?? newTrace()) : undefined;
-  const data = fromGlobal ? emptyScopeData(trace!) : forkData(parent.data(), trace);
-  const isolationId = isolation ? id : parent.isolationId;
-  state.scopes.set(id, new ScopeEntry(id, isolationId, data));
+  state.scopes.set(message.id, ScopeEntry.fork(parent, message));
   return undefined;
 }
 

@@ -1,4 +1,8 @@
 import {
+  BreadcrumbLog,
+  deepFreeze,
+  emptyScopeData,
+  forkData,
   ScopeDraft,
   snapshotOf,
   type Mutation,
@@ -7,10 +11,15 @@ import {
   type ScopeId,
   type ScopeSnapshot,
 } from '../scope/index.js';
+import { GLOBAL_SCOPE_ID, type ForkMessage } from '../protocol/index.js';
+import { newTrace } from './ids.js';
 
-/** One scope inside the owner: its data, its version and the snapshot cached for that version. */
+/**
+ * One scope as a reducer keeps it: data, version, and the snapshot cached for that version.
+ * The owner keeps one per live scope; a worker's ScopeClient keeps one per scope it can reach,
+ * as its read-your-writes view, reduced by the same code.
+ */
 export class ScopeEntry {
-  version = 0;
   closed = false;
   readonly #draft: ScopeDraft;
   #snapshot: ScopeSnapshot | undefined;
@@ -19,8 +28,25 @@ export class ScopeEntry {
     readonly id: ScopeId,
     readonly isolationId: ScopeId,
     data: ScopeData,
+    public version = 0,
   ) {
     this.#draft = new ScopeDraft(data);
+  }
+
+  /** The entry a fork message creates under `parent`: a copy of its data (of the global scope: empty). */
+  static fork(parent: ScopeEntry, message: ForkMessage): ScopeEntry {
+    const { id, isolation = false } = message;
+    const fromGlobal = parent.id === GLOBAL_SCOPE_ID;
+    const trace = isolation || fromGlobal ? (message.propagationContext ?? newTrace()) : undefined;
+    const data = fromGlobal ? emptyScopeData(trace!) : forkData(parent.data(), trace);
+    return new ScopeEntry(id, isolation ? id : parent.isolationId, data);
+  }
+
+  /** An entry holding what `snapshot` shows, to reduce further from. A cloned snapshot is frozen in place. */
+  static fromSnapshot(snapshot: ScopeSnapshot, maxBreadcrumbs: number): ScopeEntry {
+    const { id, version, isolationId, breadcrumbs, ...rest } = deepFreeze(snapshot);
+    const data: ScopeData = Object.freeze({ ...rest, breadcrumbs: BreadcrumbLog.of(breadcrumbs, maxBreadcrumbs) });
+    return new ScopeEntry(id, isolationId, data, version);
   }
 
   apply(mutation: Mutation, options: ReduceOptions): void {

@@ -1,9 +1,11 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
 import type { Breadcrumb, ScopeId, ScopeSnapshot } from '../scope/index.js';
-import { GLOBAL_SCOPE_ID, ScopeError, validateMessage, type Message } from '../protocol/index.js';
+import { GLOBAL_SCOPE_ID, PROTOCOL_VERSION, ScopeError, validateMessage, type Message, type PortInit } from '../protocol/index.js';
 import { runCapture, type EventProcessor, type EventSink } from './capture.js';
 import { Mailbox } from './mailbox.js';
 import { ownerLogic, type Outcome, type PreparedCapture } from './owner.js';
+import { PortBridge } from './port-bridge.js';
 import type { ScopeEntry } from './scope-entry.js';
 import type { ForkOptions } from './handle.js';
 import { ScopeRef } from './scope-ref.js';
@@ -41,6 +43,9 @@ export interface ScopeServiceStats {
   hookErrors: number;
 }
 
+/** Batches a remote handle may have in flight unacknowledged: enough to keep both threads busy. */
+const PORT_WINDOW = 8;
+
 /** A message's result: nothing, a snapshot, an event id to come, or why it was rejected. */
 export type DeliveryResult = undefined | ScopeSnapshot | Promise<string> | ScopeError;
 
@@ -55,6 +60,8 @@ export class ScopeService {
   readonly #actor: Actor<typeof ownerLogic>;
   readonly #mailbox: Mailbox;
   readonly #captures = new Set<Promise<unknown>>();
+  readonly #bridges = new Set<PortBridge>();
+  #nextConnection = 0;
   #received = 0;
   #rejectedAtEntry = 0;
   #capturesStarted = 0;
@@ -88,10 +95,11 @@ export class ScopeService {
 
   /**
    * Validates and applies messages in order, each on its own: one bad message rejects only
-   * itself. Used by `send` and by the worker bridge.
+   * itself. `admit` may refuse a valid message (by throwing a ScopeError) before it is applied:
+   * the worker bridge checks a connection's reach with it. Used by `send` and by port bridges.
    * @internal
    */
-  deliver(messages: readonly unknown[]): DeliveryResult[] {
+  deliver(messages: readonly unknown[], admit?: (message: Message) => void): DeliveryResult[] {
     this.#received += messages.length;
     const results: DeliveryResult[] = new Array(messages.length);
     const valid: Message[] = [];
@@ -99,7 +107,9 @@ export class ScopeService {
     messages.forEach((raw, i) => {
       try {
         this.#assertOpen();
-        valid.push(validateMessage(raw));
+        const message = validateMessage(raw);
+        admit?.(message);
+        valid.push(message);
         slots.push(i);
       } catch (error) {
         this.#rejectedAtEntry += 1;
@@ -111,6 +121,33 @@ export class ScopeService {
       this.#apply(valid).forEach((outcome, j) => (results[slots[j]!] = this.#settle(outcome)));
     }
     return results;
+  }
+
+  /**
+   * A MessagePort through which another thread reaches `scope` (lent: it may not close it) and
+   * the scopes it forks. Transfer it to a Worker and call `connectScope(port)` there.
+   * @throws ScopeError SCOPE_CLOSED or SERVICE_CLOSED.
+   */
+  connect(scope: ScopeRef): MessagePort {
+    const { port, init, bridge } = this.open(scope, { lent: true });
+    bridge.port.postMessage(init);
+    return port;
+  }
+
+  /**
+   * Opens a connection to `scope`: the port for the other side and what it must be told first.
+   * The pool sends `init` inside its task message instead of as a first port message.
+   * @internal
+   */
+  open(scope: ScopeRef, { lent }: { lent: boolean }): { port: MessagePort; init: PortInit; bridge: PortBridge } {
+    const snapshot = scope.snapshot();
+    const { port1, port2 } = new MessageChannel();
+    const prefix = `w${(this.#nextConnection += 1)}`;
+    const bridge = new PortBridge(this, port1, scope.id, prefix, lent, (released) => this.#bridges.delete(released));
+    this.#bridges.add(bridge);
+    const { maxBreadcrumbs, mailboxLimit } = this.#options;
+    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot, lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW };
+    return { port: port2, init, bridge };
   }
 
   stats(): ScopeServiceStats {
@@ -208,6 +245,7 @@ export class ScopeService {
 
   async #shutdown(): Promise<void> {
     this.#mailbox.flush();
+    for (const bridge of [...this.#bridges]) bridge.release();
     await Promise.allSettled([...this.#captures]);
     this.#actor.send({ type: 'shutdown', closed: [] });
     this.#actor.stop();

@@ -5,4 +5,4 @@ export { applyMutation, ScopeDraft, MAX_BREADCRUMB_MESSAGE, type ReduceOptions }
 export { MUTATION_TYPES, type Mutation, type MutationType } from './mutations.js';
 export { snapshotOf } from './snapshot.js';
 export * from './event.js';
-export { setData, thaw } from './records.js';
+export { deepFreeze, setData, thaw } from './records.js';

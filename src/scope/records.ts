@@ -15,3 +15,11 @@ export function thaw<T>(value: T): T {
   for (const key of Object.keys(value)) setData(out, key, thaw((value as Record<string, unknown>)[key]));
   return out as T;
 }
+
+/** Freezes plain data in place, all the way down: for data that just arrived by structured clone, so it is ours alone. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || ArrayBuffer.isView(value)) return value;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
+}

@@ -1,0 +1,115 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { ScopeId } from '../scope/index.js';
+import {
+  PROTOCOL_VERSION as v,
+  ScopeError,
+  validateBatch,
+  type Message,
+  type MessageReply,
+  type PortReply,
+} from '../protocol/index.js';
+import type { DeliveryResult } from './service.js';
+
+/** What a bridge needs of the service: the one delivery path every sender uses. */
+export interface DeliveryTarget {
+  deliver(messages: readonly unknown[], admit?: (message: Message) => void): DeliveryResult[];
+  send(message: unknown): unknown;
+}
+
+/**
+ * The owner's end of one MessagePort. It feeds the port's batches into the service's delivery
+ * path, acknowledges each batch once applied (which returns the sender a credit), and enforces
+ * the connection's capability: it reaches only the scope it was given and the scopes it forked
+ * (ids under its own prefix). When the port closes, for whatever reason (the handle closed it,
+ * the worker exited or crashed, the service closed), the scopes it forked and left open are closed.
+ */
+export class PortBridge {
+  readonly #reachable = new Set<ScopeId>();
+  readonly #forked = new Set<ScopeId>();
+  #released = false;
+
+  constructor(
+    private readonly target: DeliveryTarget,
+    readonly port: MessagePort,
+    readonly root: ScopeId,
+    readonly prefix: string,
+    /** A lent scope belongs to someone else: the handle may use it but not close it. */
+    private readonly lent: boolean,
+    private readonly onRelease: (bridge: PortBridge) => void,
+  ) {
+    this.#reachable.add(root);
+    port.on('message', (data: unknown) => this.#receive(data));
+    port.on('close', () => this.release());
+  }
+
+  /** Closes the port and every scope this connection forked and did not close. Idempotent. */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.port.close();
+    for (const id of this.#forked) {
+      try {
+        this.target.send({ v, type: 'close', scope: id });
+      } catch {
+        // Already gone (closed by the service, or never created): nothing left to release.
+      }
+    }
+    this.#forked.clear();
+    this.onRelease(this);
+  }
+
+  #receive(data: unknown): void {
+    let seq = -1;
+    let results: DeliveryResult[];
+    try {
+      seq = validateBatch(data).seq;
+      results = this.target.deliver((data as { messages: unknown[] }).messages, (message) => this.#admit(message));
+    } catch (error) {
+      const refused = error instanceof ScopeError ? error : new ScopeError('INVALID_MESSAGE', String(error));
+      this.#post({ v, type: 'ack', seq, replies: [{ index: -1, error: refused.toJSON() }] });
+      return;
+    }
+    const replies: MessageReply[] = [];
+    results.forEach((result, index) => {
+      if (result === undefined) return;
+      if (result instanceof ScopeError) replies.push({ index, error: result.toJSON() });
+      else if (result instanceof Promise) this.#whenCaptured(seq, index, result);
+      else replies.push({ index, snapshot: result });
+    });
+    this.#post({ v, type: 'ack', seq, replies });
+  }
+
+  /** Runs before each message is applied, in order, so forks earlier in a batch are reachable later in it. */
+  #admit(message: Message): void {
+    if (!this.#reachable.has(message.scope)) {
+      throw new ScopeError('UNKNOWN_SCOPE', `this connection cannot reach scope ${message.scope}`);
+    }
+    if (message.type === 'fork') {
+      if (!message.id.startsWith(`${this.prefix}.`)) {
+        throw new ScopeError('INVALID_MESSAGE', `fork ids of this connection must start with ${this.prefix}.`);
+      }
+      this.#reachable.add(message.id);
+      this.#forked.add(message.id);
+    } else if (message.type === 'close') {
+      if (message.scope === this.root && this.lent) {
+        throw new ScopeError('INVALID_MESSAGE', `scope ${this.root} is lent to this connection; its owner closes it`);
+      }
+      this.#reachable.delete(message.scope);
+      this.#forked.delete(message.scope);
+    }
+  }
+
+  #whenCaptured(seq: number, index: number, capture: Promise<string>): void {
+    capture.then(
+      (eventId) => this.#post({ v, type: 'captured', seq, index, eventId }),
+      (error: unknown) => {
+        const failure = error instanceof ScopeError ? error : new ScopeError('INVALID_MESSAGE', String(error));
+        this.#post({ v, type: 'captured', seq, index, error: failure.toJSON() });
+      },
+    );
+  }
+
+  #post(reply: PortReply): void {
+    if (!this.#released) this.port.postMessage(reply);
+  }
+}

@@ -1,0 +1,206 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
+import {
+  PROTOCOL_VERSION as v,
+  ScopeError,
+  validateMessage,
+  type Message,
+  type MutationMessage,
+  type PortInit,
+  type PortReply,
+  type SerializedScopeError,
+} from '../protocol/index.js';
+import { MAX_BATCH } from '../actors/mailbox.js';
+import { ScopeEntry } from '../actors/scope-entry.js';
+
+type Waiter = { resolve: (value: unknown) => void; reject: (error: ScopeError) => void };
+
+/**
+ * A remote handle's end of a port: the local views of the scopes it can reach (reduced by the
+ * owner's own `ScopeEntry`, so reads show this side's writes at once), and the outgoing queue,
+ * sent as one batch per turn within the credit the owner grants (`init.window` batches in
+ * flight). Replies come back by batch `seq` and message index.
+ */
+export class Connection {
+  readonly #views = new Map<ScopeId, ScopeEntry>();
+  /** Mutations written while a refresh of that scope is in flight, replayed onto its answer. */
+  readonly #replays = new Map<ScopeId, MutationMessage[]>();
+  readonly #awaiting = new Map<Message, Waiter>();
+  readonly #replies = new Map<string, Waiter>();
+  readonly #idle: Array<() => void> = [];
+  readonly #refused: ScopeError[] = [];
+  #queue: Message[] = [];
+  #scheduled = false;
+  #seq = 0;
+  #inFlight = 0;
+  #nextId = 0;
+  #lost: ScopeError | undefined;
+  /** Whether the port closed while something was unsent or unconfirmed. */
+  #lostWork = false;
+
+  constructor(
+    private readonly port: MessagePort,
+    readonly init: PortInit,
+  ) {
+    this.#views.set(init.scope, ScopeEntry.fromSnapshot(init.snapshot, init.maxBreadcrumbs));
+    port.on('message', (reply: PortReply) => this.#receive(reply));
+    port.on('close', () => this.#disconnect(new ScopeError('SERVICE_CLOSED', 'the connection to the scope owner closed')));
+  }
+
+  /** This side's view of `id`. @throws ScopeError SCOPE_CLOSED, SERVICE_CLOSED */
+  view(id: ScopeId): ScopeEntry {
+    if (this.#lost) throw this.#lost;
+    const view = this.#views.get(id);
+    if (!view) throw new ScopeError('SCOPE_CLOSED', `scope ${id} is closed`);
+    return view;
+  }
+
+  isOpen(id: ScopeId): boolean {
+    return !this.#lost && this.#views.has(id);
+  }
+
+  allocateId(): ScopeId {
+    return `${this.init.prefix}.${(this.#nextId += 1)}`;
+  }
+
+  /** Validates `raw`, applies it to the local view and queues it. Throws, changing nothing, if refused. */
+  write(raw: object): Message {
+    if (this.#lost) throw this.#lost;
+    if (this.#queue.length >= this.init.mailboxLimit) {
+      throw new ScopeError('MAILBOX_FULL', `${this.init.mailboxLimit} messages wait to be sent (mailboxLimit)`);
+    }
+    const message = validateMessage(raw);
+    this.#applyLocally(message);
+    this.#queue.push(message);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flush);
+    }
+    return message;
+  }
+
+  /** Writes a message the owner answers (snapshot, capture) and resolves with the answer. */
+  request(raw: object): Promise<unknown> {
+    const message = this.write(raw);
+    return new Promise((resolve, reject) => this.#awaiting.set(message, { resolve, reject }));
+  }
+
+  /** The owner's snapshot of `id`; the local view restarts from it (plus writes made meanwhile). */
+  async refresh(id: ScopeId): Promise<ScopeSnapshot> {
+    this.view(id);
+    this.#replays.set(id, []);
+    const snapshot = (await this.request({ v, type: 'snapshot', scope: id })) as ScopeSnapshot;
+    const replay = this.#replays.get(id) ?? [];
+    this.#replays.delete(id);
+    if (this.#views.has(id)) {
+      const view = ScopeEntry.fromSnapshot(snapshot, this.init.maxBreadcrumbs);
+      for (const message of replay) view.apply(message, this.init);
+      this.#views.set(id, view);
+    }
+    return snapshot;
+  }
+
+  /**
+   * Resolves once everything written so far was applied and answered; rejects with the first
+   * ScopeError the owner returned for a write nobody awaited, so no refusal goes unnoticed.
+   */
+  async drain(): Promise<void> {
+    this.#flush();
+    if (!this.#isIdle()) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    if (this.#lost && (this.#lostWork || this.#queue.length)) throw this.#lost;
+    const refused = this.#refused.shift();
+    this.#refused.length = 0;
+    if (refused) throw refused;
+  }
+
+  /** Closes the scopes this side forked and left open (the root is the pool's to close). */
+  closeForks(): void {
+    for (const id of this.#views.keys()) {
+      if (id !== this.init.scope && !this.#lost) this.write({ v, type: 'close', scope: id });
+    }
+  }
+
+  disconnect(): void {
+    this.port.close();
+  }
+
+  #applyLocally(message: Message): void {
+    switch (message.type) {
+      case 'fork':
+        this.#views.set(message.id, ScopeEntry.fork(this.view(message.scope), message));
+        return;
+      case 'close':
+        this.view(message.scope);
+        if (message.scope === this.init.scope && this.init.lent) {
+          throw new ScopeError('INVALID_MESSAGE', `scope ${message.scope} is lent to this handle; its owner closes it`);
+        }
+        this.#views.delete(message.scope);
+        return;
+      case 'snapshot':
+      case 'capture':
+        this.view(message.scope);
+        return;
+      default:
+        this.view(message.scope).apply(message, this.init);
+        this.#replays.get(message.scope)?.push(message);
+    }
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    while (this.#queue.length && this.#inFlight < this.init.window && !this.#lost) {
+      const messages = this.#queue.length <= MAX_BATCH ? this.#queue : this.#queue.slice(0, MAX_BATCH);
+      this.#queue = messages === this.#queue ? [] : this.#queue.slice(MAX_BATCH);
+      const seq = (this.#seq += 1);
+      messages.forEach((message, index) => {
+        const waiter = this.#awaiting.get(message);
+        if (!waiter) return;
+        this.#awaiting.delete(message);
+        this.#replies.set(`${seq}:${index}`, waiter);
+      });
+      this.#inFlight += 1;
+      this.port.postMessage({ v, type: 'batch', seq, messages });
+    }
+  };
+
+  #receive(reply: PortReply): void {
+    if (reply.type === 'ack') {
+      this.#inFlight -= 1;
+      for (const item of reply.replies) {
+        const waiter = this.#take(reply.seq, item.index);
+        if ('error' in item) {
+          const error = ScopeError.fromJSON(item.error);
+          if (waiter) waiter.reject(error);
+          else this.#refused.push(error);
+        } else waiter?.resolve(item.snapshot);
+      }
+      this.#flush();
+    } else {
+      const waiter = this.#take(reply.seq, reply.index);
+      if (reply.error) waiter?.reject(ScopeError.fromJSON(reply.error as SerializedScopeError));
+      else waiter?.resolve(reply.eventId);
+    }
+    if (this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  #take(seq: number, index: number): Waiter | undefined {
+    const key = `${seq}:${index}`;
+    const waiter = this.#replies.get(key);
+    this.#replies.delete(key);
+    return waiter;
+  }
+
+  #isIdle(): boolean {
+    return this.#lost !== undefined || (this.#queue.length === 0 && this.#inFlight === 0 && this.#replies.size === 0);
+  }
+
+  #disconnect(error: ScopeError): void {
+    if (this.#lost) return;
+    this.#lostWork = !this.#isIdle();
+    this.#lost = error;
+    for (const waiter of [...this.#awaiting.values(), ...this.#replies.values()]) waiter.reject(error);
+    this.#awaiting.clear();
+    this.#replies.clear();
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+}

@@ -1,0 +1,73 @@
+import { Piscina } from 'piscina';
+import { PROTOCOL_VERSION, ScopeError } from '../protocol/index.js';
+import type { ScopeRef, ScopeService } from '../actors/index.js';
+import type { ScopedTaskMessage } from './worker.js';
+
+type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
+type PiscinaRunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
+
+export interface ScopedPoolOptions extends PiscinaOptions {
+  service: ScopeService;
+  /** With a context, `run()` without a `scope` forks the context's current scope. */
+  context?: { getCurrentScope(): ScopeRef };
+}
+
+export interface ScopedRunOptions extends PiscinaRunOptions {
+  /** The scope the task works in; default: the context's current scope. */
+  scope?: ScopeRef;
+  /** true (default): the task gets a fresh fork of `scope`, closed after. false: it writes to `scope` itself. */
+  fork?: boolean;
+}
+
+/**
+ * A piscina pool whose tasks carry a scope. Each `run()` hands the task (a `scopedTask` in the
+ * worker file) a handle on a fresh fork of the given scope, or on the scope itself with
+ * `fork: false`, with the port and starting snapshot in the task message itself. `run()` settles
+ * only after the owner applied every message the task sent; the task's fork and whatever the
+ * task forked and left open are closed when it settles, however it settles (result, throw,
+ * abort, a crashed worker). Piscina's options and run options pass through.
+ */
+export class ScopedPool<T = unknown, R = unknown> {
+  /** The underlying pool, for its metrics and events. */
+  readonly piscina: Piscina<ScopedTaskMessage<T>, R>;
+  readonly #service: ScopeService;
+  readonly #context: ScopedPoolOptions['context'];
+
+  constructor({ service, context, ...options }: ScopedPoolOptions) {
+    this.#service = service;
+    this.#context = context;
+    this.piscina = new Piscina(options);
+  }
+
+  /**
+   * Runs `data` through the task with its scope.
+   * @throws ScopeError INVALID_MESSAGE without a scope or context; SCOPE_CLOSED/SERVICE_CLOSED
+   *   for a closed scope or service; else whatever the task or piscina throws.
+   */
+  async run(data: T, { scope, fork = true, transferList = [], ...options }: ScopedRunOptions = {}): Promise<R> {
+    const base = scope ?? this.#context?.getCurrentScope();
+    if (!base) throw new ScopeError('INVALID_MESSAGE', 'ScopedPool.run needs a scope, or a context to take the current scope from');
+    const target = fork ? base.fork() : base;
+    try {
+      const { port, init, bridge } = this.#service.open(target, { lent: !fork });
+      try {
+        const task: ScopedTaskMessage<T> = { scopeActorTask: PROTOCOL_VERSION, data, port, init };
+        return await this.piscina.run(task, { ...options, transferList: [...transferList, port] as PiscinaRunOptions['transferList'] });
+      } finally {
+        bridge.release();
+      }
+    } finally {
+      if (fork) target.close();
+    }
+  }
+
+  /** As piscina's `close()`: waits for queued tasks (or not, with `force`). */
+  close(options?: { force?: boolean }): Promise<void> {
+    return this.piscina.close(options);
+  }
+
+  /** As piscina's `destroy()`: stops every worker now. */
+  destroy(): Promise<void> {
+    return this.piscina.destroy();
+  }
+}

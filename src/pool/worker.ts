@@ -1,0 +1,66 @@
+import type { MessagePort } from 'node:worker_threads';
+import { PROTOCOL_VERSION, ScopeError, type PortInit } from '../protocol/index.js';
+import { Connection } from './connection.js';
+import { ScopeClient } from './scope-client.js';
+
+export { ScopeClient } from './scope-client.js';
+
+/** What `ScopedPool.run` hands a worker: the caller's data, the port, and the connection's init, in one message. */
+export interface ScopedTaskMessage<T> {
+  readonly scopeActorTask: typeof PROTOCOL_VERSION;
+  readonly data: T;
+  readonly port: MessagePort;
+  readonly init: PortInit;
+}
+
+/**
+ * Wraps a task function for a `ScopedPool` worker file (`export default scopedTask(...)`).
+ * `fn` gets the caller's data and a ScopeClient on the task's scope. The task settles only after
+ * the owner applied everything it sent; scopes it forked and left open are closed first.
+ * @throws the task's own error; else a ScopeError the owner returned for a write nobody awaited.
+ */
+export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>): (task: ScopedTaskMessage<T>) => Promise<R> {
+  return async (task) => {
+    if (task?.scopeActorTask !== PROTOCOL_VERSION) {
+      throw new ScopeError('INVALID_MESSAGE', 'scopedTask received a task that did not come from ScopedPool.run');
+    }
+    const connection = new Connection(task.port, task.init);
+    let result: R;
+    try {
+      result = await fn(task.data, new ScopeClient(connection, task.init.scope));
+    } catch (error) {
+      await settle(connection).catch(() => {});
+      throw error;
+    }
+    await settle(connection);
+    return result;
+  };
+}
+
+/**
+ * The client for a port from `service.connect(scope)`, in any thread (any Worker, not only
+ * piscina's). Resolves once the owner's greeting arrived on the port.
+ */
+export function connectScope(port: MessagePort): Promise<ScopeClient> {
+  return new Promise((resolve, reject) => {
+    // `on`, not `once`: a MessagePort's `once` hands over the MessageEvent, not the data.
+    const greet = (init: PortInit): void => {
+      port.off('message', greet);
+      if (init?.type !== 'init' || init.v !== PROTOCOL_VERSION) {
+        reject(new ScopeError('INVALID_MESSAGE', 'the port did not come from service.connect()'));
+        return;
+      }
+      resolve(new ScopeClient(new Connection(port, init), init.scope));
+    };
+    port.on('message', greet);
+  });
+}
+
+async function settle(connection: Connection): Promise<void> {
+  try {
+    connection.closeForks();
+    await connection.drain();
+  } finally {
+    connection.disconnect();
+  }
+}

@@ -1,0 +1,55 @@
+import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
+import { invalid, type SerializedScopeError } from './errors.js';
+import { PROTOCOL_VERSION, type Batch } from './messages.js';
+import { isPlainObject } from './values.js';
+
+/**
+ * The MessagePort protocol between the owner and a remote handle (a worker's ScopeClient).
+ * Worker → owner: `Batch` envelopes of protocol messages, one port message per turn.
+ * Owner → worker: `PortReply`. The first thing a handle learns is `PortInit`, in the task
+ * message of a pool task or as the first port message after `service.connect()`.
+ */
+export interface PortInit {
+  readonly v: typeof PROTOCOL_VERSION;
+  readonly type: 'init';
+  /** The scope this connection was given. */
+  readonly scope: ScopeId;
+  /** Its snapshot when the connection opened: the start of the handle's local view. */
+  readonly snapshot: ScopeSnapshot;
+  /** A lent scope belongs to someone else: the handle may use it but not close it. */
+  readonly lent: boolean;
+  /** Every scope id this connection forks must start with `${prefix}.`. */
+  readonly prefix: string;
+  readonly maxBreadcrumbs: number;
+  /** Messages a handle may hold unsent before it refuses writes with MAILBOX_FULL. */
+  readonly mailboxLimit: number;
+  /** Batches a handle may have sent and not yet seen acknowledged (credit-based flow). */
+  readonly window: number;
+}
+
+/** The reply to message `index` of batch `seq`, when it has more to say than "applied". */
+export type MessageReply =
+  | { readonly index: number; readonly error: SerializedScopeError }
+  | { readonly index: number; readonly snapshot: ScopeSnapshot };
+
+export type PortReply =
+  /** Batch `seq` was applied; returns one credit. */
+  | { readonly v: typeof PROTOCOL_VERSION; readonly type: 'ack'; readonly seq: number; readonly replies: readonly MessageReply[] }
+  /** The capture of message `index` of batch `seq` went through the pipeline (or failed). */
+  | {
+      readonly v: typeof PROTOCOL_VERSION;
+      readonly type: 'captured';
+      readonly seq: number;
+      readonly index: number;
+      readonly eventId?: string;
+      readonly error?: SerializedScopeError;
+    };
+
+/** Checks a batch envelope; its messages are checked one by one by `validateMessage`. */
+export function validateBatch(input: unknown): Batch {
+  if (!isPlainObject(input) || input.type !== 'batch') throw invalid('a port message must be a batch envelope');
+  if (input.v !== PROTOCOL_VERSION) throw invalid(`unsupported protocol version ${String(input.v)}; this owner speaks ${PROTOCOL_VERSION}`);
+  if (!Number.isSafeInteger(input.seq)) throw invalid('batch.seq must be an integer');
+  if (!Array.isArray(input.messages)) throw invalid('batch.messages must be an array');
+  return input as unknown as Batch;
+}

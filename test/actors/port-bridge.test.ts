@@ -1,0 +1,147 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createScopeService, type ScopeService } from '../../src/index.js';
+import type { PortInit, PortReply } from '../../src/protocol/index.js';
+import { Connection } from '../../src/pool/connection.js';
+
+/** Plays the remote side of a connection by hand, to speak the port protocol directly. */
+class RawPeer {
+  readonly replies: PortReply[] = [];
+  #waiting: Array<() => void> = [];
+  #seq = 0;
+  constructor(readonly port: MessagePort) {
+    port.on('message', (reply: PortReply) => {
+      this.replies.push(reply);
+      this.#waiting.splice(0).forEach((wake) => wake());
+    });
+  }
+  async next(): Promise<PortReply> {
+    while (!this.replies.length) await new Promise<void>((wake) => this.#waiting.push(wake));
+    return this.replies.shift()!;
+  }
+  async batch(messages: unknown[]): Promise<PortReply> {
+    this.port.postMessage({ v: 1, type: 'batch', seq: (this.#seq += 1), messages });
+    return this.next();
+  }
+}
+
+let service: ScopeService;
+let peer: RawPeer;
+let init: PortInit;
+beforeEach(async () => {
+  service = createScopeService();
+  peer = new RawPeer(service.connect(service.fork({ isolation: true }).setTag('given', 1)));
+  init = (await peer.next()) as unknown as PortInit;
+});
+afterEach(async () => {
+  peer.port.close();
+  await service.close();
+});
+
+describe('the owner end of a port', () => {
+  it('greets with the scope, its snapshot, a prefix and the flow-control window', () => {
+    expect(init).toMatchObject({ type: 'init', lent: true, snapshot: { tags: { given: 1 } }, prefix: expect.stringMatching(/^w\d+$/) });
+    expect(init.window).toBeGreaterThan(0);
+  });
+
+  it('acknowledges each batch and answers snapshots by index', async () => {
+    const ack = await peer.batch([
+      { v: 1, type: 'setTag', scope: init.scope, key: 'a', value: 1 },
+      { v: 1, type: 'snapshot', scope: init.scope },
+    ]);
+    expect(ack).toMatchObject({ type: 'ack', seq: 1, replies: [{ index: 1, snapshot: { tags: { given: 1, a: 1 } } }] });
+  });
+
+  it('lets a connection reach only its scope and its own forks: everything else is UNKNOWN_SCOPE', async () => {
+    const other = service.fork({ isolation: true });
+    const before = other.snapshot();
+    const foreign = ['global', other.id, `${init.prefix}9.1`, 'w999.1'];
+    const ack = await peer.batch(foreign.map((scope) => ({ v: 1, type: 'setTag', scope, key: 'x', value: 1 })));
+    expect(ack.type === 'ack' && ack.replies.map((r) => 'error' in r && r.error.code)).toEqual(foreign.map(() => 'UNKNOWN_SCOPE'));
+    expect(other.snapshot()).toBe(before);
+    expect(service.global.snapshot().tags).toEqual({});
+  });
+
+  it('accepts forks only under its prefix, and reaches them later in the same batch', async () => {
+    const mine = `${init.prefix}.1`;
+    const ack = await peer.batch([
+      { v: 1, type: 'fork', scope: init.scope, id: 'elsewhere.1' },
+      { v: 1, type: 'fork', scope: init.scope, id: mine },
+      { v: 1, type: 'setTag', scope: mine, key: 'child', value: true },
+      { v: 1, type: 'snapshot', scope: mine },
+    ]);
+    expect(ack).toMatchObject({
+      replies: [
+        { index: 0, error: { code: 'INVALID_MESSAGE' } },
+        { index: 3, snapshot: { tags: { given: 1, child: true } } },
+      ],
+    });
+  });
+
+  it('refuses to close a lent scope, and refuses malformed batches whole', async () => {
+    const ack = await peer.batch([{ v: 1, type: 'close', scope: init.scope }]);
+    expect(ack).toMatchObject({ replies: [{ index: 0, error: { code: 'INVALID_MESSAGE' } }] });
+    peer.port.postMessage({ v: 1, type: 'batch', seq: 'x', messages: [] });
+    expect(await peer.next()).toMatchObject({ type: 'ack', replies: [{ index: -1, error: { code: 'INVALID_MESSAGE' } }] });
+    peer.port.postMessage({ v: 2, type: 'batch', seq: 9, messages: [] });
+    expect(await peer.next()).toMatchObject({ type: 'ack', replies: [{ index: -1, error: { code: 'INVALID_MESSAGE' } }] });
+  });
+
+  it('closes the scopes a connection forked and left open when its port closes', async () => {
+    const baseline = service.stats().scopes;
+    await peer.batch([{ v: 1, type: 'fork', scope: init.scope, id: `${init.prefix}.1` }]);
+    expect(service.stats().scopes).toBe(baseline + 1);
+    peer.port.close();
+    await expect.poll(() => service.stats().scopes).toBe(baseline);
+  });
+});
+
+describe('the remote end: credit-based flow', () => {
+  it('never has more than `window` batches unacknowledged, and sends the rest as credit returns', async () => {
+    const { port1: owner, port2: remote } = new MessageChannel();
+    const window = 2;
+    const snapshot = createScopeService().fork().snapshot();
+    const connection = new Connection(remote, { v: 1, type: 'init', scope: snapshot.id, snapshot, lent: true, prefix: 'w1', maxBreadcrumbs: 10, mailboxLimit: 100_000, window });
+    const batches: Array<{ seq: number; messages: unknown[] }> = [];
+    let wake = (): void => {};
+    owner.on('message', (batch) => {
+      batches.push(batch);
+      wake();
+    });
+    for (let i = 0; i < 5_000; i++) connection.write({ v: 1, type: 'setTag', scope: snapshot.id, key: 'k', value: i });
+    const drained = connection.drain();
+    const arrivals = async (n: number) => {
+      while (batches.length < n) await new Promise<void>((resolve) => (wake = resolve));
+    };
+    await arrivals(window);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(window); // no credit left: the other 3,000 messages wait on the sender's side
+    for (let acked = 0; acked < 5; acked++) {
+      await arrivals(acked + 1);
+      owner.postMessage({ v: 1, type: 'ack', seq: batches[acked]!.seq, replies: [] });
+    }
+    await drained;
+    expect(batches.map((b) => b.messages.length)).toEqual([1024, 1024, 1024, 1024, 904]);
+    owner.close();
+  });
+
+  it('refuses writes past mailboxLimit with MAILBOX_FULL and loses none it accepted', async () => {
+    const small = createScopeService({ mailboxLimit: 100, maxBreadcrumbs: 1_000 });
+    const client = await import('../../src/pool/worker.js').then(({ connectScope }) => connectScope(small.connect(small.fork())));
+    let accepted = 0;
+    let full = 0;
+    for (let i = 0; i < 150; i++) {
+      try {
+        client.addBreadcrumb({ message: String(i) });
+        accepted += 1;
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'MAILBOX_FULL' });
+        full += 1;
+      }
+    }
+    await client.flush();
+    expect([accepted, full]).toEqual([100, 50]);
+    expect((await client.refresh()).breadcrumbs).toHaveLength(100);
+    await small.close();
+  });
+});

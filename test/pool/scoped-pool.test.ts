@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createScopeService, ScopeError, type ScopeEvent, type ScopeService, type ScopeSnapshot } from '../../src/index.js';
+import { createScopeContext } from '../../src/context/index.js';
+import type { ScopedPool } from '../../src/pool/index.js';
+import { testPool } from '../shared/pool.js';
+
+let service: ScopeService;
+let events: ScopeEvent[];
+let pool: ScopedPool<unknown, unknown>;
+let baseline: number;
+
+beforeEach(() => {
+  events = [];
+  service = createScopeService({ onEvent: (event) => void events.push(event), maxBreadcrumbs: 1000 });
+  pool = testPool({ service });
+  baseline = service.stats().scopes;
+});
+afterEach(async () => {
+  await pool.destroy();
+  await service.close();
+});
+
+describe('ScopedPool.run', () => {
+  it('gives the task a fresh fork with the scope data, closed after; the parent sees nothing', async () => {
+    const iso = service.fork({ isolation: true }).setTag('request', 'r1');
+    const view = (await pool.run({ tag: 't1', crumbs: 3 }, { scope: iso, name: 'write' })) as ScopeSnapshot;
+    expect(view.tags).toEqual({ request: 'r1', job: 't1' });
+    expect(view.breadcrumbs.map((c) => c.message)).toEqual(['t1-0', 't1-1', 't1-2']);
+    expect(view.isolationId).toBe(iso.id);
+    expect(iso.snapshot().tags).toEqual({ request: 'r1' });
+    expect(service.stats().scopes).toBe(baseline + 1);
+  });
+
+  it('with fork: false resolves only after every message was applied to the scope itself', async () => {
+    const iso = service.fork({ isolation: true });
+    await pool.run({ tag: 'shared', crumbs: 500 }, { scope: iso, fork: false, name: 'write' });
+    const snap = iso.snapshot();
+    expect(snap.tags).toEqual({ job: 'shared' });
+    expect(snap.breadcrumbs).toHaveLength(500);
+    expect(snap.breadcrumbs.at(-1)!.message).toBe('shared-499');
+  });
+
+  it('captures from the worker with the scope data, and returns the event id', async () => {
+    const iso = service.fork({ isolation: true }).setUser({ id: 'u1' });
+    const eventId = await pool.run({ message: 'worker boom' }, { scope: iso, name: 'capture' });
+    const event = events.find((e) => e.event_id === eventId)!;
+    expect(event.user).toEqual({ id: 'u1' });
+    expect(event.exception?.values[0]?.value).toBe('worker boom');
+    expect(event.breadcrumbs?.map((c) => c.message)).toEqual(['in worker']);
+  });
+
+  it('refresh() returns the owner snapshot and keeps the writes made meanwhile in the local view', async () => {
+    const iso = service.fork({ isolation: true }).setTag('owner', 'set');
+    const { owner, local } = (await pool.run(null, { scope: iso, fork: false, name: 'refresh' })) as { owner: ScopeSnapshot; local: ScopeSnapshot };
+    expect(owner.tags).toEqual({ owner: 'set' });
+    expect(local.tags).toEqual({ owner: 'set', 'after-refresh': true });
+    expect(iso.snapshot().tags).toEqual({ owner: 'set', 'after-refresh': true });
+  });
+
+  it('without a scope forks the context current scope, and refuses to guess without a context', async () => {
+    const context = createScopeContext(service);
+    const withContext = testPool({ service, context });
+    try {
+      const view = await context.withIsolationScope(async (scope) => {
+        scope.setTag('from', 'context');
+        return (await withContext.run({ tag: 'ctx', crumbs: 0 }, { name: 'write' })) as ScopeSnapshot;
+      });
+      expect(view.tags).toEqual({ from: 'context', job: 'ctx' });
+    } finally {
+      await withContext.destroy();
+    }
+    await expect(pool.run({ tag: 'x', crumbs: 0 }, { name: 'write' })).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+  });
+
+  it('refuses a closed scope', async () => {
+    const iso = service.fork({ isolation: true });
+    iso.close();
+    await expect(pool.run({ tag: 'x', crumbs: 0 }, { scope: iso, name: 'write' })).rejects.toBeInstanceOf(ScopeError);
+  });
+});
+
+describe('faults', () => {
+  it('a task that throws keeps what it sent and its forks are closed', async () => {
+    const iso = service.fork({ isolation: true });
+    await expect(pool.run(null, { scope: iso, fork: false, name: 'failAfterWriting' })).rejects.toThrow('task failed on purpose');
+    expect(iso.snapshot().tags).toEqual({ before: 'throw' });
+    expect(service.stats().scopes).toBe(baseline + 1);
+  });
+
+  it.each(['exit', 'uncaught'] as const)('a worker that dies (%s) leaves the owner running, keeps what was sent, closes its scopes', async (how) => {
+    const iso = service.fork({ isolation: true });
+    await expect(pool.run({ how }, { scope: iso, fork: false, name: 'crash' })).rejects.toBeDefined();
+    await expect.poll(() => service.stats().scopes).toBe(baseline + 1);
+    expect(iso.snapshot().tags).toEqual({ before: 'crash' });
+    const view = (await pool.run({ tag: 'after', crumbs: 1 }, { scope: iso, name: 'write' })) as ScopeSnapshot;
+    expect(view.tags).toMatchObject({ job: 'after' });
+  });
+
+  it('an aborted task closes its scopes and keeps what it sent', async () => {
+    const iso = service.fork({ isolation: true });
+    const controller = new AbortController();
+    const run = pool.run(null, { scope: iso, fork: false, name: 'hang', signal: controller.signal });
+    await expect.poll(() => iso.snapshot().tags).toEqual({ before: 'abort' });
+    controller.abort();
+    await expect(run).rejects.toBeDefined();
+    await expect.poll(() => service.stats().scopes).toBe(baseline + 1);
+  });
+});

@@ -29,7 +29,9 @@ export class Connection {
   readonly #replies = new Map<string, Waiter>();
   readonly #idle: Array<() => void> = [];
   readonly #refused: ScopeError[] = [];
-  #queue: Message[] = [];
+  /** Unsent messages, already cut into batches of at most MAX_BATCH. */
+  #batches: Message[][] = [];
+  #unsent = 0;
   #scheduled = false;
   #seq = 0;
   #inFlight = 0;
@@ -66,12 +68,15 @@ export class Connection {
   /** Validates `raw`, applies it to the local view and queues it. Throws, changing nothing, if refused. */
   write(raw: object): Message {
     if (this.#lost) throw this.#lost;
-    if (this.#queue.length >= this.init.mailboxLimit) {
+    if (this.#unsent >= this.init.mailboxLimit) {
       throw new ScopeError('MAILBOX_FULL', `${this.init.mailboxLimit} messages wait to be sent (mailboxLimit)`);
     }
     const message = validateMessage(raw);
     this.#applyLocally(message);
-    this.#queue.push(message);
+    const last = this.#batches.at(-1);
+    if (last && last.length < MAX_BATCH) last.push(message);
+    else this.#batches.push([message]);
+    this.#unsent += 1;
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.#flush);
@@ -107,7 +112,7 @@ export class Connection {
   async drain(): Promise<void> {
     this.#flush();
     if (!this.#isIdle()) await new Promise<void>((resolve) => this.#idle.push(resolve));
-    if (this.#lost && (this.#lostWork || this.#queue.length)) throw this.#lost;
+    if (this.#lost && (this.#lostWork || this.#unsent)) throw this.#lost;
     const refused = this.#refused.shift();
     this.#refused.length = 0;
     if (refused) throw refused;
@@ -148,20 +153,25 @@ export class Connection {
 
   readonly #flush = (): void => {
     this.#scheduled = false;
-    while (this.#queue.length && this.#inFlight < this.init.window && !this.#lost) {
-      const messages = this.#queue.length <= MAX_BATCH ? this.#queue : this.#queue.slice(0, MAX_BATCH);
-      this.#queue = messages === this.#queue ? [] : this.#queue.slice(MAX_BATCH);
+    while (this.#batches.length && this.#inFlight < this.init.window && !this.#lost) {
+      const messages = this.#batches.shift()!;
+      this.#unsent -= messages.length;
       const seq = (this.#seq += 1);
-      messages.forEach((message, index) => {
-        const waiter = this.#awaiting.get(message);
-        if (!waiter) return;
-        this.#awaiting.delete(message);
-        this.#replies.set(`${seq}:${index}`, waiter);
-      });
+      if (this.#awaiting.size) this.#expectReplies(seq, messages);
       this.#inFlight += 1;
       this.port.postMessage({ v, type: 'batch', seq, messages });
     }
   };
+
+  /** Moves the waiters of messages in batch `seq` to where its replies will find them. */
+  #expectReplies(seq: number, messages: Message[]): void {
+    messages.forEach((message, index) => {
+      const waiter = this.#awaiting.get(message);
+      if (!waiter) return;
+      this.#awaiting.delete(message);
+      this.#replies.set(`${seq}:${index}`, waiter);
+    });
+  }
 
   #receive(reply: PortReply): void {
     if (reply.type === 'ack') {
@@ -191,7 +201,7 @@ export class Connection {
   }
 
   #isIdle(): boolean {
-    return this.#lost !== undefined || (this.#queue.length === 0 && this.#inFlight === 0 && this.#replies.size === 0);
+    return this.#lost !== undefined || (this.#unsent === 0 && this.#inFlight === 0 && this.#replies.size === 0);
   }
 
   #disconnect(error: ScopeError): void {

@@ -35,7 +35,7 @@ describe('BreadcrumbLog', () => {
   it('behaves like a bounded array under any interleaving of appends to old and new values', () => {
     const step = fc.record({ from: fc.nat(), value: fc.nat() });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(step, { maxLength: 80 }), (max, steps) => {
+      fc.property(fc.integer({ min: 1, max: 120 }), fc.array(step, { maxLength: 400 }), (max, steps) => {
         const logs = [BreadcrumbLog.empty];
         const models: number[][] = [[]];
         for (const { from, value } of steps) {
@@ -45,6 +45,16 @@ describe('BreadcrumbLog', () => {
         }
         logs.forEach((log, i) => expect(log.toArray().map((c) => c.timestamp)).toEqual(models[i]));
       }),
+      { numRuns: 200 },
     );
+  });
+
+  it('copies at most one chunk when a fork of a long log appends (no copy of the whole log)', () => {
+    const long = BreadcrumbLog.of(Array.from({ length: 10_000 }, (_, i) => crumb(i)), 10_000);
+    const parent = long.append(crumb(-1), 10_000);
+    const child = long.append(crumb(-2), 10_000);
+    expect(parent.toArray().at(-1)!.message).toBe('m-1');
+    expect(child.toArray().at(-1)!.message).toBe('m-2');
+    expect(child.toArray()[0]).toBe(long.toArray()[1]);
   });
 });

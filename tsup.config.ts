@@ -3,6 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    pool: 'src/pool/index.ts',
+    worker: 'src/pool/worker.ts',
     context: 'src/context/index.ts',
   },
   format: ['esm', 'cjs'],

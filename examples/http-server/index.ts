@@ -1,6 +1,7 @@
 // Run with: npm run example:http   (PORT=3000 by default, 127.0.0.1 only)
 import { createScopeService } from '../../src/index.js';
 import { createScopeContext } from '../../src/context/index.js';
+import { poolOffload, reportPool } from './offload.js';
 import { buildServer } from './server.js';
 
 const service = createScopeService({
@@ -11,7 +12,8 @@ const service = createScopeService({
 });
 service.global.setTag('service', 'example-http');
 const context = createScopeContext(service);
-const app = await buildServer({ context });
+const pool = reportPool(service, context, { maxThreads: 2 });
+const app = await buildServer({ context, offload: poolOffload(pool) });
 
 const port = Number(process.env.PORT ?? 3000);
 await app.listen({ host: '127.0.0.1', port });
@@ -23,6 +25,7 @@ console.log(`listening on ${base}; try:
 
 const stop = async (): Promise<void> => {
   await app.close(); // waits until every request scope is closed
+  await pool.close();
   await service.close();
   console.log('stopped', service.stats());
 };

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { expect, it } from 'vitest';
 import { createScopeService, type ScopeEvent } from '../../src/index.js';
 import { createScopeContext } from '../../src/context/index.js';
-import { inThreadOffload } from '../../examples/http-server/offload.js';
+import { poolOffload, reportPool } from '../../examples/http-server/offload.js';
 import { buildServer } from '../../examples/http-server/server.js';
 import { httpCall, type HttpCall } from '../shared/http-client.js';
 
@@ -51,8 +51,9 @@ it(`keeps ${REQUESTS} concurrent requests apart and closes every request scope`,
   const events = new Map<string, ScopeEvent>();
   const service = createScopeService({ onEvent: (event) => void events.set(event.event_id!, event) });
   const context = createScopeContext(service);
-  // The seam the /reports work goes through; a ScopedPool-backed offload replaces this one.
-  const app = await buildServer({ context, offload: inThreadOffload(context) });
+  // The /reports work runs in pool worker threads, with the request's scope lent to the task.
+  const pool = reportPool(service, context, { maxThreads: 2 });
+  const app = await buildServer({ context, offload: poolOffload(pool) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: SOCKETS });
@@ -65,6 +66,7 @@ it(`keeps ${REQUESTS} concurrent requests apart and closes every request scope`,
   const wallMs = Math.round(performance.now() - started);
   agent.destroy();
   await app.close(); // resolves once every request scope is closed
+  await pool.destroy();
 
   let checked = 0;
   const leaks: string[] = [];

@@ -59,9 +59,13 @@ export const ownerLogic = fromTransition(
     }
     if (event.type !== 'deliver') return state; // xstate's own events, such as its stop signal
     const { messages, outcomes } = event;
+    // Runs of messages to one scope are the common case: look its entry up once per run.
+    let entry: ScopeEntry | undefined;
     for (let i = 0; i < messages.length; i++) {
+      const message = messages[i]!;
+      if (entry?.id !== message.scope || entry.closed) entry = state.scopes.get(message.scope);
       try {
-        outcomes[i] = handle(state, messages[i]!);
+        outcomes[i] = handle(state, message, entry);
         state.applied += 1;
       } catch (error) {
         state.rejected += 1;
@@ -76,8 +80,9 @@ export const ownerLogic = fromTransition(
   },
 );
 
-function handle(state: OwnerState, message: Message): Outcome {
-  const entry = live(state, message.scope);
+function handle(state: OwnerState, message: Message, entry: ScopeEntry | undefined): Outcome {
+  // Closed ids are not remembered (that would grow with every fork); handles know their own.
+  if (!entry) throw new ScopeError('UNKNOWN_SCOPE', `no live scope has id ${message.scope}`);
   switch (message.type) {
     case 'fork':
       return fork(state, entry, message);
@@ -86,20 +91,13 @@ function handle(state: OwnerState, message: Message): Outcome {
     case 'snapshot':
       return entry.snapshot();
     case 'capture':
-      return { message, global: live(state, GLOBAL_SCOPE_ID).snapshot(), scope: entry.snapshot() };
+      return { message, global: state.scopes.get(GLOBAL_SCOPE_ID)!.snapshot(), scope: entry.snapshot() };
     case 'addBreadcrumb':
       return addBreadcrumb(state, entry, message);
     default:
       entry.apply(message, state.input);
       return undefined;
   }
-}
-
-function live(state: OwnerState, id: ScopeId): ScopeEntry {
-  const entry = state.scopes.get(id);
-  if (entry) return entry;
-  // Closed ids are not remembered (that would grow with every fork); handles know their own.
-  throw new ScopeError('UNKNOWN_SCOPE', `no live scope has id ${id}`);
 }
 
 function fork(state: OwnerState, parent: ScopeEntry, message: ForkMessage): undefined {

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { ScopeId } from '../scope/index.js';
+import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import {
   PROTOCOL_VERSION as v,
   ScopeError,
@@ -26,6 +26,8 @@ export interface DeliveryTarget {
 export class PortBridge {
   readonly #reachable = new Set<ScopeId>();
   readonly #forked = new Set<ScopeId>();
+  /** The last snapshot sent per scope, so an unchanged one is answered with `same` instead of a copy. */
+  readonly #sent = new Map<ScopeId, ScopeSnapshot>();
   #released = false;
 
   constructor(
@@ -36,8 +38,10 @@ export class PortBridge {
     /** A lent scope belongs to someone else: the handle may use it but not close it. */
     private readonly lent: boolean,
     private readonly onRelease: (bridge: PortBridge) => void,
+    initial: ScopeSnapshot,
   ) {
     this.#reachable.add(root);
+    this.#sent.set(root, initial);
     port.on('message', (data: unknown) => this.#receive(data));
     port.on('close', () => this.release());
   }
@@ -55,6 +59,7 @@ export class PortBridge {
       }
     }
     this.#forked.clear();
+    this.#sent.clear();
     this.onRelease(this);
   }
 
@@ -74,7 +79,11 @@ export class PortBridge {
       if (result === undefined) return;
       if (result instanceof ScopeError) replies.push({ index, error: result.toJSON() });
       else if (result instanceof Promise) this.#whenCaptured(seq, index, result);
-      else replies.push({ index, snapshot: result });
+      else if (this.#sent.get(result.id) === result) replies.push({ index, same: true });
+      else {
+        this.#sent.set(result.id, result);
+        replies.push({ index, snapshot: result });
+      }
     });
     this.#post({ v, type: 'ack', seq, replies });
   }
@@ -96,6 +105,7 @@ export class PortBridge {
       }
       this.#reachable.delete(message.scope);
       this.#forked.delete(message.scope);
+      this.#sent.delete(message.scope);
     }
   }
 

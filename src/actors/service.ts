@@ -143,7 +143,7 @@ export class ScopeService {
     const snapshot = scope.snapshot();
     const { port1, port2 } = new MessageChannel();
     const prefix = `w${(this.#nextConnection += 1)}`;
-    const bridge = new PortBridge(this, port1, scope.id, prefix, lent, (released) => this.#bridges.delete(released));
+    const bridge = new PortBridge(this, port1, scope.id, prefix, lent, (released) => this.#bridges.delete(released), snapshot);
     this.#bridges.add(bridge);
     const { maxBreadcrumbs, mailboxLimit } = this.#options;
     const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot, lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW };

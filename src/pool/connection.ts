@@ -23,6 +23,8 @@ type Waiter = { resolve: (value: unknown) => void; reject: (error: ScopeError) =
  */
 export class Connection {
   readonly #views = new Map<ScopeId, ScopeEntry>();
+  /** The owner's last snapshot per scope: what a `same` reply stands for. */
+  readonly #fromOwner = new Map<ScopeId, ScopeSnapshot>();
   /** Mutations written while a refresh of that scope is in flight, replayed onto its answer. */
   readonly #replays = new Map<ScopeId, MutationMessage[]>();
   readonly #awaiting = new Map<Message, Waiter>();
@@ -45,6 +47,7 @@ export class Connection {
     readonly init: PortInit,
   ) {
     this.#views.set(init.scope, ScopeEntry.fromSnapshot(init.snapshot, init.maxBreadcrumbs));
+    this.#fromOwner.set(init.scope, init.snapshot);
     port.on('message', (reply: PortReply) => this.#receive(reply));
     port.on('close', () => this.#disconnect(new ScopeError('SERVICE_CLOSED', 'the connection to the scope owner closed')));
   }
@@ -94,10 +97,14 @@ export class Connection {
   async refresh(id: ScopeId): Promise<ScopeSnapshot> {
     this.view(id);
     this.#replays.set(id, []);
-    const snapshot = (await this.request({ v, type: 'snapshot', scope: id })) as ScopeSnapshot;
+    const reply = (await this.request({ v, type: 'snapshot', scope: id })) as ScopeSnapshot | 'same';
+    const snapshot = reply === 'same' ? this.#fromOwner.get(id)! : reply;
+    this.#fromOwner.set(id, snapshot);
     const replay = this.#replays.get(id) ?? [];
     this.#replays.delete(id);
-    if (this.#views.has(id)) {
+    // Unchanged on both sides: the view already is that snapshot, keep it (and its cached snapshot).
+    const unchanged = reply === 'same' && replay.length === 0 && this.#views.get(id)?.version === snapshot.version;
+    if (this.#views.has(id) && !unchanged) {
       const view = ScopeEntry.fromSnapshot(snapshot, this.init.maxBreadcrumbs);
       for (const message of replay) view.apply(message, this.init);
       this.#views.set(id, view);
@@ -140,6 +147,7 @@ export class Connection {
           throw new ScopeError('INVALID_MESSAGE', `scope ${message.scope} is lent to this handle; its owner closes it`);
         }
         this.#views.delete(message.scope);
+        this.#fromOwner.delete(message.scope);
         return;
       case 'snapshot':
       case 'capture':
@@ -182,7 +190,7 @@ export class Connection {
           const error = ScopeError.fromJSON(item.error);
           if (waiter) waiter.reject(error);
           else this.#refused.push(error);
-        } else waiter?.resolve(item.snapshot);
+        } else waiter?.resolve('same' in item ? 'same' : item.snapshot);
       }
       this.#flush();
     } else {

@@ -30,7 +30,9 @@ export interface PortInit {
 /** The reply to message `index` of batch `seq`, when it has more to say than "applied". */
 export type MessageReply =
   | { readonly index: number; readonly error: SerializedScopeError }
-  | { readonly index: number; readonly snapshot: ScopeSnapshot };
+  | { readonly index: number; readonly snapshot: ScopeSnapshot }
+  /** The snapshot is the one this connection was last sent for that scope: not sent again. */
+  | { readonly index: number; readonly same: true };
 
 export type PortReply =
   /** Batch `seq` was applied; returns one credit. */

@@ -11,42 +11,61 @@ export const MAX_DEPTH = 64;
  * nesting deeper than MAX_DEPTH. Keys such as `__proto__` are stored as plain data.
  */
 export function frozenCopy<T>(value: T, path: string): T {
-  return copy(value, path, 0, []) as T;
+  // Primitives are by far the most common value: no walk, no allocation.
+  if (typeof value !== 'object' || value === null) return check(value, path) as T;
+  return new Walk(path).copy(value, 0) as T;
 }
 
-function copy(value: unknown, path: string, depth: number, ancestors: object[]): unknown {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-    case 'undefined':
+function check(value: unknown, path: string): unknown {
+  if (typeof value === 'function' || typeof value === 'symbol') {
+    throw invalid(`${path} is a ${typeof value}, which cannot be sent to a scope`);
+  }
+  return value;
+}
+
+/** One deep copy. The path of a bad value is spelled out only when it is reported, not per value. */
+class Walk {
+  readonly #ancestors: object[] = [];
+  readonly #trail: Array<string | number> = [];
+
+  constructor(private readonly root: string) {}
+
+  copy(value: unknown, depth: number): unknown {
+    if (typeof value !== 'object' || value === null) {
+      if (typeof value === 'function' || typeof value === 'symbol') this.#fail(`is a ${typeof value}, which cannot be sent to a scope`);
       return value;
-    case 'function':
-    case 'symbol':
-      throw invalid(`${path} is a ${typeof value}, which cannot be sent to a scope`);
-  }
-  if (value === null) return null;
-  const object = value as object;
-  if (depth >= MAX_DEPTH) throw invalid(`${path} is nested deeper than ${MAX_DEPTH} levels`);
-  if (ancestors.includes(object)) throw invalid(`${path} refers back to itself (cyclic data)`);
-  ancestors.push(object);
-  let out: unknown;
-  if (Array.isArray(object)) {
-    const items = new Array<unknown>(object.length);
-    for (let i = 0; i < object.length; i++) items[i] = copy(object[i], `${path}[${i}]`, depth + 1, ancestors);
-    out = items;
-  } else if (isPlainObject(object)) {
-    const record: Record<string, unknown> = {};
-    for (const key of Object.keys(object)) {
-      setData(record, key, copy((object as Record<string, unknown>)[key], `${path}.${key}`, depth + 1, ancestors));
     }
-    out = record;
-  } else {
-    throw invalid(`${path} is a ${object.constructor?.name ?? 'non-plain'} instance; only plain objects, arrays and primitives can be stored`);
+    if (depth >= MAX_DEPTH) this.#fail(`is nested deeper than ${MAX_DEPTH} levels`);
+    if (this.#ancestors.includes(value)) this.#fail('refers back to itself (cyclic data)');
+    this.#ancestors.push(value);
+    let out: unknown;
+    if (Array.isArray(value)) {
+      const items = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        this.#trail.push(i);
+        items[i] = this.copy(value[i], depth + 1);
+        this.#trail.pop();
+      }
+      out = items;
+    } else if (isPlainObject(value)) {
+      const record: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        this.#trail.push(key);
+        setData(record, key, this.copy(value[key], depth + 1));
+        this.#trail.pop();
+      }
+      out = record;
+    } else {
+      this.#fail(`is a ${value.constructor?.name ?? 'non-plain'} instance; only plain objects, arrays and primitives can be stored`);
+    }
+    this.#ancestors.pop();
+    return Object.freeze(out);
   }
-  ancestors.pop();
-  return Object.freeze(out);
+
+  #fail(what: string): never {
+    const path = this.#trail.reduce<string>((at, step) => (typeof step === 'number' ? `${at}[${step}]` : `${at}.${step}`), this.root);
+    throw invalid(`${path} ${what}`);
+  }
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

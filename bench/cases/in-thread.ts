@@ -1,0 +1,128 @@
+// Cases 1, 2, 3 and 8: the owner in this thread against @sentry/core's mutable Scope.
+import { applyScopeDataToEvent as sentryApply, getGlobalScope, mergeScopeData as sentryMerge, Scope } from '@sentry/core';
+import { createScopeService } from '../../src/index.js';
+import { nsPerOp, QUICK, row, type Row } from '../harness.js';
+
+const BATCH = 1_000;
+/** Where results go, so the JIT cannot drop a call whose result nobody reads. */
+export let sink: unknown;
+
+function filled(max: number) {
+  const service = createScopeService({ maxBreadcrumbs: max });
+  const ours = service.fork({ isolation: true }).setTags({ a: '1', b: '2' });
+  const sentry = new Scope();
+  sentry.setTags({ a: '1', b: '2' });
+  for (let i = 0; i < max; i++) {
+    ours.addBreadcrumb({ message: `crumb ${i}`, category: 'fill' });
+    sentry.addBreadcrumb({ message: `crumb ${i}`, category: 'fill' }, max);
+  }
+  ours.snapshot();
+  return { service, ours, sentry };
+}
+
+export async function inThreadCases(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const { ours, sentry } = filled(100);
+
+  // 1. Writes, then one read so the owner has applied them (the read flushes the mailbox).
+  const writes = await nsPerOp(
+    {
+      'ours setTag': () => {
+        for (let i = 0; i < BATCH; i++) ours.setTag('k', i & 7);
+        sink = ours.snapshot();
+      },
+      'sentry setTag': () => {
+        for (let i = 0; i < BATCH; i++) sentry.setTag('k', i & 7);
+        sink = sentry.getScopeData();
+      },
+      'ours addBreadcrumb': () => {
+        for (let i = 0; i < BATCH; i++) ours.addBreadcrumb({ message: 'step', category: 'bench' });
+        sink = ours.snapshot();
+      },
+      'sentry addBreadcrumb': () => {
+        for (let i = 0; i < BATCH; i++) sentry.addBreadcrumb({ message: 'step', category: 'bench' }, 100);
+        sink = sentry.getScopeData();
+      },
+    },
+    BATCH,
+  );
+  rows.push(row('1. setTag through the owner', writes['ours setTag']!, writes['sentry setTag']!, 'ns/op', { ratio: 1, text: '≥ 1' }));
+  rows.push(row('1. addBreadcrumb (max 100)', writes['ours addBreadcrumb']!, writes['sentry addBreadcrumb']!, 'ns/op', { ratio: 1, text: '≥ 1' }));
+
+  // 2. Fork + close against clone(), at 100 and 10,000 breadcrumbs.
+  const big = filled(10_000);
+  const forks = await nsPerOp(
+    {
+      'ours 100': () => {
+        for (let i = 0; i < BATCH; i++) ours.fork().close();
+        ours.snapshot();
+      },
+      'sentry 100': () => {
+        for (let i = 0; i < BATCH; i++) sink = sentry.clone();
+      },
+      'ours 10k': () => {
+        for (let i = 0; i < BATCH; i++) big.ours.fork().close();
+        big.ours.snapshot();
+      },
+      'sentry 10k': () => {
+        for (let i = 0; i < BATCH / 10; i++) sink = big.sentry.clone();
+      },
+    },
+    BATCH,
+  );
+  forks['sentry 10k']! *= 10; // that task ran a tenth of the batch: clone() of 10,000 is slow
+  rows.push(row('2. fork + close vs clone(), 100 crumbs', forks['ours 100']!, forks['sentry 100']!, 'ns/op', { ratio: 2, text: '≥ 2' }));
+  rows.push(row('2. fork + close vs clone(), 10,000 crumbs', forks['ours 10k']!, forks['sentry 10k']!, 'ns/op', { ratio: 10, text: '≥ 10' }));
+  const flat = forks['ours 100']! / forks['ours 10k']!;
+  rows.push({ case: '2. fork + close flat: ours at 100 / ours at 10,000', ours: forks['ours 10k']!, anchor: forks['ours 100']!, unit: 'ns/op', ratio: flat, target: { ratio: 1 / 1.3, text: '≥ 0.77 (10k within 1.3× of 100)' }, pass: flat >= 1 / 1.3 });
+
+  // 3. Reads: an unchanged scope, and right after one change.
+  const reads = await nsPerOp(
+    {
+      'ours unchanged': () => {
+        for (let i = 0; i < BATCH; i++) sink = ours.snapshot();
+      },
+      'sentry unchanged': () => {
+        for (let i = 0; i < BATCH; i++) sink = sentry.getScopeData();
+      },
+      'ours changed': () => {
+        for (let i = 0; i < BATCH; i++) sink = ours.setTag('k', i).snapshot();
+      },
+      'sentry changed': () => {
+        for (let i = 0; i < BATCH; i++) sink = sentry.setTag('k', i).getScopeData();
+      },
+    },
+    BATCH,
+  );
+  rows.push(row('3. snapshot() of an unchanged scope vs getScopeData()', reads['ours unchanged']!, reads['sentry unchanged']!, 'ns/op', { ratio: 0.5, text: '≥ 0.5 (within 2×)' }));
+  rows.push(row('3. setTag + snapshot() vs setTag + getScopeData()', reads['ours changed']!, reads['sentry changed']!, 'ns/op'));
+
+  // 8. Capture end to end (to an in-memory sink) against Sentry's merge of the same data.
+  const events: unknown[] = [];
+  const capture = createScopeService({ onEvent: (event) => void events.push(event) });
+  const scope = capture.fork({ isolation: true }).setTags({ a: '1' }).setUser({ id: 1 });
+  for (let i = 0; i < 100; i++) scope.addBreadcrumb({ message: `crumb ${i}` });
+  const error = new Error('bench');
+  const n = QUICK ? 50 : 2_000;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) await scope.captureException(error);
+  const oursCapture = ((performance.now() - started) * 1e6) / n;
+  const sentryCapture = await nsPerOp(
+    {
+      merge: () => {
+        for (let i = 0; i < 100; i++) {
+          const data = getGlobalScope().getScopeData();
+          sentryMerge(data, sentry.getScopeData());
+          const event = { exception: { values: [{ type: 'Error', value: 'bench' }] } };
+          sentryApply(event, data);
+          sink = event;
+        }
+      },
+    },
+    100,
+  );
+  rows.push(row('8. captureException end to end vs Sentry merge only', oursCapture, sentryCapture.merge!, 'ns/op'));
+  events.length = 0;
+  await capture.close();
+  return rows;
+}

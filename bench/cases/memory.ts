@@ -1,0 +1,16 @@
+// Case 7: heap per live fork, measured in child processes with --expose-gc.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { QUICK, row, type Row } from '../harness.js';
+
+const CHILD = fileURLToPath(new URL('../memory-child.ts', import.meta.url));
+
+function bytesPerFork(kind: 'ours' | 'sentry', forks: number): number {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, kind, String(forks)], { encoding: 'utf8' });
+  return (JSON.parse(out.trim().split('\n').at(-1)!) as { bytesPerFork: number }).bytesPerFork;
+}
+
+export function memoryCases(): Row[] {
+  const forks = QUICK ? 1_000 : 10_000;
+  return [row(`7. heap per live fork of a 100-crumb scope (${forks.toLocaleString('en-US')} forks) vs clone()`, bytesPerFork('ours', forks), bytesPerFork('sentry', forks), 'bytes/fork')];
+}

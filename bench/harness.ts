@@ -1,0 +1,47 @@
+// Shared pieces of `npm run bench`: timing helpers and the shape of a result row.
+import { Bench } from 'tinybench';
+
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+export interface Row {
+  case: string;
+  /** What is compared: ours against the anchor, in the unit given. */
+  ours: number;
+  anchor: number;
+  unit: 'ns/op' | 'msgs/s' | 'tasks/s' | 'µs p50' | 'bytes/fork';
+  /** anchor/ours for costs, ours/anchor for rates: above 1 means ours is better. */
+  ratio: number;
+  target?: { ratio: number; text: string };
+  pass?: boolean;
+  detail?: Record<string, number | string>;
+}
+
+export function row(name: string, ours: number, anchor: number, unit: Row['unit'], target?: Row['target'], detail?: Row['detail']): Row {
+  const higherIsBetter = unit === 'msgs/s' || unit === 'tasks/s';
+  const ratio = higherIsBetter ? ours / anchor : anchor / ours;
+  return { case: name, ours, anchor, unit, ratio, target, pass: target ? ratio >= target.ratio : undefined, detail };
+}
+
+/**
+ * ns per operation of each function, measured by tinybench over `batch` operations per sample
+ * (a single call of ~100 ns is below what a timer read can resolve), median of the samples.
+ */
+export async function nsPerOp(fns: Record<string, () => void>, batch: number): Promise<Record<string, number>> {
+  const bench = new Bench({ time: QUICK ? 20 : 700, warmupTime: QUICK ? 5 : 200, iterations: QUICK ? 5 : 50 });
+  for (const [name, fn] of Object.entries(fns)) bench.add(name, fn);
+  await bench.run();
+  const out: Record<string, number> = {};
+  for (const task of bench.tasks) {
+    const result = task.result as { latency?: { p50: number } };
+    out[task.name] = ((result.latency?.p50 ?? Number.NaN) * 1e6) / batch;
+  }
+  return out;
+}
+
+/** Runs `measure` `rounds` times and keeps the median, for wall-clock cases. */
+export async function median(rounds: number, measure: () => Promise<number>): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < rounds; i++) values.push(await measure());
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)]!;
+}

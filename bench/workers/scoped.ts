@@ -1,0 +1,24 @@
+// Pool tasks for the benchmarks, picked with piscina's `name` run option.
+import { scopedTask } from '../../src/pool/worker.js';
+
+/** Sends `count` breadcrumbs, pausing for the owner every `pace` (flow control). */
+export const send = scopedTask(async ({ count, pace }: { count: number; pace: number }, scope) => {
+  for (let i = 0; i < count; i++) {
+    scope.addBreadcrumb({ message: 'step', category: 'bench', data: { i } });
+    if (i % pace === pace - 1) await scope.flush();
+  }
+  return count;
+});
+
+/** `count` refresh() round trips; returns each one's latency in µs. */
+export const refresh = scopedTask(async ({ count }: { count: number }, scope) => {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await scope.refresh();
+    latencies.push((performance.now() - started) * 1000);
+  }
+  return latencies;
+});
+
+export const noop = scopedTask(async () => 0);

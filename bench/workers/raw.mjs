@@ -1,6 +1,13 @@
 // The anchors: bare piscina tasks and plain MessagePort traffic, with no scope-actor at all.
 export const noop = () => 0;
 
+/** About a millisecond of work. */
+export const work = () => {
+  const until = performance.now() + 1;
+  while (performance.now() < until);
+  return 0;
+};
+
 /** Posts `count` breadcrumb-shaped payloads on `port`, one per message or `batch` per message. */
 export async function send({ port, count, batch }) {
   const crumb = () => ({ timestamp: Date.now() / 1000, message: 'step', category: 'bench', data: { i: 0 } });

@@ -2,4 +2,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-export const { send, refresh, noop } = await import('./scoped.ts');
+export const { send, refresh, noop, work } = await import('./scoped.ts');

@@ -22,3 +22,11 @@ export const refresh = scopedTask(async ({ count }: { count: number }, scope) =>
 });
 
 export const noop = scopedTask(async () => 0);
+
+/** About a millisecond of work: what a pool is for. */
+export const work = scopedTask(async (_: null, scope) => {
+  const until = performance.now() + 1;
+  while (performance.now() < until);
+  scope.addBreadcrumb({ message: 'worked' });
+  return 0;
+});

@@ -1,5 +1,5 @@
 import { BreadcrumbLog } from './breadcrumbs.js';
-import { emptyScopeData, isEmptyData, type ScopeData } from './data.js';
+import { copyData, emptyScopeData, isEmptyData, type ScopeData } from './data.js';
 import type { Mutation } from './mutations.js';
 import { setData } from './records.js';
 import type { Attachment, Breadcrumb } from './types.js';
@@ -36,7 +36,7 @@ export class ScopeDraft {
 
   /** Applies one mutation; returns false when it changed nothing (same value, already empty). */
   apply(mutation: Mutation, options: ReduceOptions): boolean {
-    const changed = applyTo(this, (this.#data ??= { ...this.#sealed! }), mutation, options);
+    const changed = applyTo(this, (this.#data ??= copyData(this.#sealed!)), mutation, options);
     if (changed) this.#sealed = undefined;
     return changed;
   }
@@ -46,7 +46,7 @@ export class ScopeDraft {
     const data = this.#data!;
     if (this.#owned) for (const name of CONTAINERS) if (this.#owned & BIT[name]) Object.freeze(data[name]);
     this.#owned = 0;
-    return (this.#sealed = Object.freeze({ ...data }));
+    return (this.#sealed = Object.freeze(copyData(data)));
   }
 
   /** The container, copied first unless this draft already owns it. */

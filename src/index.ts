@@ -16,9 +16,14 @@ export {
   type CaptureMessage,
   type SnapshotMessage,
   type Batch,
+  type Addressed,
+  type PortInit,
+  type PortReply,
+  type MessageReply,
 } from './protocol/index.js';
 export {
   applyMutation,
+  BreadcrumbLog,
   mergeScopeData,
   applyScopeDataToEvent,
   type ScopeSnapshot,
@@ -38,4 +43,7 @@ export {
   type Mutation,
   type ScopeData,
   type MergedScopeData,
+  type ReduceOptions,
+  type TraceContext,
+  type ExceptionValue,
 } from './scope/index.js';

@@ -3,7 +3,8 @@ import type { EventHint, Mutation, PropagationContext, ScopeEvent, ScopeId } fro
 /** Bumped on any change a peer on the other side of a port would misread. */
 export const PROTOCOL_VERSION = 1;
 
-type Addressed<T> = T & { readonly v: typeof PROTOCOL_VERSION; readonly scope: ScopeId };
+/** A message body with the protocol version and the scope it is for. */
+export type Addressed<T> = T & { readonly v: typeof PROTOCOL_VERSION; readonly scope: ScopeId };
 
 /** A change to the data of scope `scope`. */
 export type MutationMessage = Addressed<Mutation>;

@@ -6,6 +6,7 @@ export default defineConfig({
     pool: 'src/pool/index.ts',
     worker: 'src/pool/worker.ts',
     context: 'src/context/index.ts',
+    sentry: 'src/integrations/sentry/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -14,7 +14,13 @@ export type EventProcessor = (
   hint: EventHint,
 ) => ScopeEvent | null | PromiseLike<ScopeEvent | null>;
 
-export type EventSink = (event: ScopeEvent, hint: EventHint) => void | PromiseLike<void>;
+/**
+ * Where captured events go. The hint carries `attachments`, `originalException` and the scope's
+ * `propagationContext`. A sink with a `flush()` is flushed by `service.close()`.
+ */
+export type EventSink = ((event: ScopeEvent, hint: EventHint) => void | PromiseLike<void>) & {
+  flush?: (timeoutMs?: number) => PromiseLike<unknown>;
+};
 
 export interface CaptureHooks {
   readonly eventProcessors: readonly EventProcessor[];
@@ -55,7 +61,7 @@ export async function runCapture(prepared: PreparedCapture, hooks: CaptureHooks)
   const merged = mergeScopeData(global, scope);
   const base: ScopeEvent = { ...message.event, event_id: message.eventId, timestamp: message.event.timestamp ?? Date.now() / 1000 };
   let event = applyScopeDataToEvent(base, merged, spanId());
-  const hint: EventHint = { ...message.hint, event_id: message.eventId };
+  const hint: EventHint = { ...message.hint, event_id: message.eventId, propagationContext: merged.propagationContext };
   const attachments = [...(message.hint?.attachments ?? []), ...merged.attachments];
   if (attachments.length) hint.attachments = attachments;
 

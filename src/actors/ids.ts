@@ -11,7 +11,10 @@ export function spanId(): string {
   return uuid4().slice(16);
 }
 
-/** A new trace, as a new Sentry scope starts one. */
+/**
+ * A new trace, as a new Sentry scope starts one, with the span id its events and outgoing
+ * headers report, so a downstream service's events link to this one's.
+ */
 export function newTrace(): PropagationContext {
-  return Object.freeze({ traceId: uuid4(), sampleRand: Math.random() });
+  return Object.freeze({ traceId: uuid4(), propagationSpanId: spanId(), sampleRand: Math.random() });
 }

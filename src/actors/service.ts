@@ -243,10 +243,21 @@ export class ScopeService {
     }
   }
 
+  /** A sink that buffers (a Sentry client) sends what it holds before the service is closed. */
+  async #flushSink(): Promise<void> {
+    const { onEvent, hookTimeoutMs } = this.#options;
+    try {
+      await onEvent?.flush?.(hookTimeoutMs);
+    } catch (error) {
+      this.#report(error, 'onEvent');
+    }
+  }
+
   async #shutdown(): Promise<void> {
     this.#mailbox.flush();
     for (const bridge of [...this.#bridges]) bridge.release();
     await Promise.allSettled([...this.#captures]);
+    await this.#flushSink();
     this.#actor.send({ type: 'shutdown', closed: [] });
     this.#actor.stop();
   }

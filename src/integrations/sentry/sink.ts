@@ -1,5 +1,5 @@
 // Events out through a real @sentry/core client: its beforeSend, sampling, rate limits, transport.
-import { exceptionFromError, Scope, type Client, type Event, type EventHint as SentryHint } from '@sentry/core';
+import type { Client, Event, EventHint as SentryHint } from '@sentry/core';
 import type { EventSink } from '../../actors/capture.js';
 import type { EventHint, PropagationContext, ScopeEvent } from '../../scope/index.js';
 
@@ -18,19 +18,27 @@ export interface SentrySink extends EventSink {
  * @example createScopeService({ onEvent: sentrySink(new NodeClient({ dsn, transport, stackParser, integrations: [] })) });
  */
 export function sentrySink(client: Client): SentrySink {
-  const sink = (event: ScopeEvent, hint: EventHint): void => {
+  const sink = async (event: ScopeEvent, hint: EventHint): Promise<void> => {
+    const { Scope, exceptionFromError } = await sentryCore();
     const scope = new Scope();
     const trace = hint.propagationContext as PropagationContext | undefined;
     // The envelope's trace header and dynamic sampling context come from this scope's trace.
     if (trace) scope.setPropagationContext({ ...trace, dsc: trace.dsc ? { ...trace.dsc } : undefined });
-    const out = withFrames(client, event, hint) as Event;
+    const out = withFrames(client, event, hint, exceptionFromError) as Event;
     out.sdkProcessingMetadata = { ...(out.sdkProcessingMetadata as object), capturedSpanIsolationScope: new Scope() };
     client.captureEvent(out, { ...(hint as SentryHint), event_id: event.event_id }, scope);
   };
   return Object.assign(sink, { flush: async (timeoutMs?: number) => client.flush(timeoutMs) });
 }
 
-function withFrames(client: Client, event: ScopeEvent, hint: EventHint): ScopeEvent {
+/**
+ * @sentry/core is an optional peer: loaded on the first event, so the rest of scope-actor/sentry
+ * (trace propagation) works where it is not installed.
+ */
+let core: Promise<typeof import('@sentry/core')> | undefined;
+const sentryCore = () => (core ??= import('@sentry/core'));
+
+function withFrames(client: Client, event: ScopeEvent, hint: EventHint, exceptionFromError: typeof import('@sentry/core').exceptionFromError): ScopeEvent {
   const error = hint.originalException;
   const { stackParser } = client.getOptions();
   const first = event.exception?.values[0];

@@ -11,6 +11,10 @@ import type { ScopeService } from './service.js';
  * sees its own writes. Setters return the handle for chaining.
  * @throws ScopeError SCOPE_CLOSED after `close()`, SERVICE_CLOSED after the service closed,
  *   INVALID_MESSAGE for bad arguments (nothing is changed then).
+ * @example
+ * const step = request.fork().setTag('step', 'charge').addBreadcrumb({ message: 'charging' });
+ * step.snapshot().tags; // { …request's tags, step: 'charge' }, deep-frozen
+ * step.close();
  */
 export class ScopeRef extends MessageHandle {
   #closed = false;

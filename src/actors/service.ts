@@ -52,6 +52,11 @@ export type DeliveryResult = undefined | ScopeSnapshot | Promise<string> | Scope
 /**
  * The scope service: one owner actor holding every scope. Create it with `createScopeService`.
  * Every mutation and fork is a message applied by the owner in mailbox order.
+ * @example
+ * const service = createScopeService();
+ * service.global.setTag('service', 'checkout');
+ * const scope = service.fork({ isolation: true });
+ * service.stats(); // { scopes: 2, received: …, applied: …, … }
  */
 export class ScopeService {
   /** The global scope: merged into every event, never copied into forks. */
@@ -263,7 +268,15 @@ export class ScopeService {
   }
 }
 
-/** Starts a scope service: the owner actor, its mailbox, and the global scope. */
+/**
+ * Starts a scope service: the owner actor, its mailbox, and the global scope.
+ * @throws TypeError / RangeError for bad options.
+ * @example
+ * const service = createScopeService({ maxBreadcrumbs: 50, onEvent: (event) => transport.send(event) });
+ * const request = service.fork({ isolation: true }).setUser({ id: 'u-1' });
+ * await request.captureException(new Error('boom'));
+ * await service.close();
+ */
 export function createScopeService(options?: ScopeServiceOptions): ScopeService {
   return new ScopeService(options);
 }

@@ -53,6 +53,12 @@ export interface ScopeContext {
 /**
  * Creates a context API over `service`, with its own AsyncLocalStorage. One per service is the
  * usual setup; contexts from different calls do not see each other's scopes.
+ * @example
+ * const { withIsolationScope, getCurrentScope } = createScopeContext(service);
+ * await withIsolationScope(async (scope) => {
+ *   scope.setUser({ id: 'u-1' });
+ *   await handle(request); // anything inside can call getCurrentScope()
+ * });
  */
 export function createScopeContext(service: ScopeService): ScopeContext {
   const storage = new AsyncLocalStorage<ScopeFrame>();

@@ -13,6 +13,9 @@ import type { Connection } from './connection.js';
  * @throws ScopeError INVALID_MESSAGE for bad arguments (nothing changes), SCOPE_CLOSED after
  *   `close()`, SERVICE_CLOSED once the connection to the owner is gone, MAILBOX_FULL past the
  *   owner's `mailboxLimit` of unsent messages.
+ * @example
+ * scope.setTag('step', 'parse');      // visible in scope.snapshot() at once
+ * const owner = await scope.refresh(); // with other senders' writes too
  */
 export class ScopeClient extends MessageHandle {
   constructor(

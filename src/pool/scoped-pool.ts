@@ -26,6 +26,10 @@ export interface ScopedRunOptions extends PiscinaRunOptions {
  * only after the owner applied every message the task sent; the task's fork and whatever the
  * task forked and left open are closed when it settles, however it settles (result, throw,
  * abort, a crashed worker). Piscina's options and run options pass through.
+ * @example
+ * const pool = new ScopedPool({ service, filename: new URL('./task.js', import.meta.url).href });
+ * const result = await pool.run({ id: 7 }, { scope: request });
+ * await pool.close();
  */
 export class ScopedPool<T = unknown, R = unknown> {
   /** The underlying pool, for its metrics and events. */

@@ -18,6 +18,11 @@ export interface ScopedTaskMessage<T> {
  * `fn` gets the caller's data and a ScopeClient on the task's scope. The task settles only after
  * the owner applied everything it sent; scopes it forked and left open are closed first.
  * @throws the task's own error; else a ScopeError the owner returned for a write nobody awaited.
+ * @example
+ * export default scopedTask(async (job, scope) => {
+ *   scope.setTag('job', job.id).addBreadcrumb({ message: 'start' });
+ *   return work(job);
+ * });
  */
 export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>): (task: ScopedTaskMessage<T>) => Promise<R> {
   return async (task) => {
@@ -40,6 +45,12 @@ export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promis
 /**
  * The client for a port from `service.connect(scope)`, in any thread (any Worker, not only
  * piscina's). Resolves once the owner's greeting arrived on the port.
+ * @throws ScopeError INVALID_MESSAGE (as a rejection) when the port's first message is not the owner's greeting.
+ * @example
+ * // main: new Worker(file, { workerData: { port: service.connect(scope) }, transferList: [port] })
+ * const scope = await connectScope(workerData.port);
+ * scope.setTag('thread', 'worker');
+ * await scope.flush();
  */
 export function connectScope(port: MessagePort): Promise<ScopeClient> {
   return new Promise((resolve, reject) => {

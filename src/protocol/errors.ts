@@ -9,7 +9,13 @@ export const SCOPE_ERROR_CODES = [
 
 export type ScopeErrorCode = (typeof SCOPE_ERROR_CODES)[number];
 
-/** The one error type scope-actor throws; tell cases apart by `code`, not by message text. */
+/**
+ * The one error type scope-actor throws; tell cases apart by `code`, not by message text.
+ * @example
+ * try { scope.setTag('k', () => 1 as never); } catch (error) {
+ *   if (ScopeError.is(error, 'INVALID_MESSAGE')) console.warn(error.message);
+ * }
+ */
 export class ScopeError extends Error {
   override readonly name = 'ScopeError';
 

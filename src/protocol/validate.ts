@@ -57,6 +57,9 @@ const PARSERS: { readonly [T in MessageType]: (m: Input, scope: string) => Messa
  * The one validator of the protocol: checks shape, types and version of a message from anyone
  * (a ScopeRef, `service.send`, a worker port) and returns an owned, frozen copy that is safe
  * to apply. Throws ScopeError INVALID_MESSAGE saying which field is wrong.
+ * @example
+ * validateMessage({ v: 1, type: 'setTag', scope: 's1', key: 'k', value: 'v' }); // a frozen copy
+ * validateMessage({ v: 1, type: 'setTag', scope: 's1', key: 'k', value: {} });  // throws INVALID_MESSAGE
  */
 export function validateMessage(input: unknown): Message {
   if (!isPlainObject(input)) throw invalid('a message must be a plain object');

@@ -72,7 +72,12 @@ export class ScopeDraft {
   }
 }
 
-/** Pure: the data after one mutation. The owner and a worker's local view both reduce with this. */
+/**
+ * Pure: the data after one mutation (the same object when nothing changed). The owner and a
+ * worker's local view both reduce with the same code.
+ * @example
+ * const next = applyMutation(data, { type: 'setTag', key: 'k', value: 1 }, { maxBreadcrumbs: 100 });
+ */
 export function applyMutation(data: ScopeData, mutation: Mutation, options: ReduceOptions): ScopeData {
   const draft = new ScopeDraft(data);
   return draft.apply(mutation, options) ? draft.seal() : data;

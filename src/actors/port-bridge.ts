@@ -29,6 +29,9 @@ export class PortBridge {
   /** The last snapshot sent per scope, so an unchanged one is answered with `same` instead of a copy. */
   readonly #sent = new Map<ScopeId, ScopeSnapshot>();
   #released = false;
+  #onClosed!: () => void;
+  /** Settles when the port has closed from the other side (or was released): all it carried was applied. */
+  readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
 
   constructor(
     private readonly target: DeliveryTarget,
@@ -50,6 +53,7 @@ export class PortBridge {
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    this.#onClosed();
     this.port.close();
     for (const id of this.#forked) {
       try {

@@ -3,6 +3,13 @@ import { PROTOCOL_VERSION, ScopeError } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';
 import type { ScopedTaskMessage } from './worker.js';
 
+/** The longest a failed task's port is given to deliver what it carried before it is closed anyway. */
+const CLOSE_GRACE_MS = 5_000;
+
+function graceElapsed(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+}
+
 type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
 type PiscinaRunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
 
@@ -57,6 +64,11 @@ export class ScopedPool<T = unknown, R = unknown> {
       try {
         const task: ScopedTaskMessage<T> = { scopeActorTask: PROTOCOL_VERSION, data, port, init };
         return await this.piscina.run(task, { ...options, transferList: [...transferList, port] as PiscinaRunOptions['transferList'] });
+      } catch (error) {
+        // A task that failed (threw, crashed, was aborted) may have sent messages still queued on
+        // the port: its side closes when the thread lets go of it, after them, so wait for that.
+        await Promise.race([bridge.closed, graceElapsed()]);
+        throw error;
       } finally {
         bridge.release();
       }

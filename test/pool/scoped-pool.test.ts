@@ -100,7 +100,8 @@ describe('faults', () => {
     const iso = service.fork({ isolation: true });
     const controller = new AbortController();
     const run = pool.run(null, { scope: iso, fork: false, name: 'hang', signal: controller.signal });
-    await expect.poll(() => iso.snapshot().tags).toEqual({ before: 'abort' });
+    // The worker has to start and reach its flush; on a loaded 2-core machine that can take seconds.
+    await expect.poll(() => iso.snapshot().tags, { timeout: 30_000 }).toEqual({ before: 'abort' });
     controller.abort();
     await expect(run).rejects.toBeDefined();
     await expect.poll(() => service.stats().scopes).toBe(baseline + 1);

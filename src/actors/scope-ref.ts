@@ -1,5 +1,5 @@
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
-import { PROTOCOL_VERSION as v, ScopeError, type CaptureMessage } from '../protocol/index.js';
+import { GLOBAL_SCOPE_ID, PROTOCOL_VERSION as v, ScopeError, type CaptureMessage } from '../protocol/index.js';
 import type { ForkOptions } from './handle.js';
 import { MessageHandle } from './message-handle.js';
 import type { ScopeEntry } from './scope-entry.js';
@@ -43,9 +43,13 @@ export class ScopeRef extends MessageHandle {
     return entry.snapshot();
   }
 
-  /** Releases the scope; later calls throw SCOPE_CLOSED. Closing twice is harmless. */
+  /**
+   * Releases the scope; later calls throw SCOPE_CLOSED. Closing twice is harmless.
+   * @throws ScopeError INVALID_MESSAGE for the global scope, which lives as long as the service.
+   */
   close(): void {
     if (this.closed) return;
+    if (this.id === GLOBAL_SCOPE_ID) throw new ScopeError('INVALID_MESSAGE', 'the global scope lives as long as the service; close the service instead');
     this.write({ v, type: 'close', scope: this.id });
     this.#closed = true;
   }

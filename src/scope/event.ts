@@ -64,8 +64,24 @@ export interface MergedScopeData {
   propagationContext: PropagationContext;
 }
 
-/** @sentry/core's `mergeScopeData`: later keys win one level deep, lists concatenate. */
-export function mergeScopeData(global: ScopeSnapshot, scope: ScopeSnapshot): MergedScopeData {
+const NOTHING: Omit<ScopeSnapshot, 'id' | 'version' | 'isolationId' | 'propagationContext'> = Object.freeze({
+  tags: {},
+  extra: {},
+  contexts: {},
+  user: null,
+  level: undefined,
+  fingerprint: [],
+  transactionName: undefined,
+  breadcrumbs: [],
+  attachments: [],
+});
+
+/**
+ * @sentry/core's `mergeScopeData`: later keys win one level deep, lists concatenate. Capturing on
+ * the global scope itself passes it as both: its data then counts once.
+ */
+export function mergeScopeData(globalScope: ScopeSnapshot, scope: ScopeSnapshot): MergedScopeData {
+  const global = globalScope === scope ? NOTHING : globalScope;
   return {
     tags: { ...global.tags, ...scope.tags },
     extra: { ...global.extra, ...scope.extra },

@@ -26,6 +26,24 @@ describe('createScopeService', () => {
   });
 });
 
+describe('the global scope', () => {
+  it('cannot be closed through its handle; it lives as long as the service', () => {
+    const service = createScopeService();
+    expectCode(() => service.global.close(), 'INVALID_MESSAGE');
+    expect(service.global.closed).toBe(false);
+    expect(service.global.setTag('still', 'open').snapshot().tags).toEqual({ still: 'open' });
+  });
+
+  it('counts its data once when an event is captured on it directly', async () => {
+    const events: ScopeEvent[] = [];
+    const service = createScopeService({ onEvent: (event) => void events.push(event) });
+    service.global.setFingerprint(['g']).addBreadcrumb({ message: 'once' }).addAttachment({ filename: 'a', data: 'x' });
+    await service.global.captureMessage('on global');
+    expect(events[0]!.breadcrumbs!.map((c) => c.message)).toEqual(['once']);
+    expect(events[0]!.fingerprint).toEqual(['g']);
+  });
+});
+
 describe('service.send (the raw protocol)', () => {
   it('applies messages in order after queued writes and returns snapshots', () => {
     const service = createScopeService();

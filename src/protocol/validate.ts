@@ -110,10 +110,13 @@ function object(value: unknown, path: string): PlainObject {
   return frozenCopy(value as PlainObject, path);
 }
 
+// Checks run on the owned copy, never on the caller's object: a getter or proxy cannot show the
+// checks one value and the copy another.
 function record(value: unknown, path: string, each: (item: unknown, path: string) => unknown): object {
   if (!isPlainObject(value)) throw invalid(`${path} must be a plain object`);
-  for (const k of Object.keys(value)) each(value[k], `${path}.${k}`);
-  return frozenCopy(value, path);
+  const copy = frozenCopy(value, path);
+  for (const k of Object.keys(copy)) each(copy[k], `${path}.${k}`);
+  return copy;
 }
 
 function strings(value: unknown, path: string): readonly string[] {
@@ -129,15 +132,16 @@ function finite(value: unknown, path: string): number {
 
 function breadcrumb(value: unknown): Breadcrumb {
   if (!isPlainObject(value)) throw invalid('breadcrumb must be a plain object');
-  for (const k of Object.keys(value)) if (!BREADCRUMB_KEYS.has(k)) throw invalid(`breadcrumb.${k} is not a breadcrumb field`);
-  const { timestamp, message, category, type, data, level: crumbLevel } = value;
+  const crumb = frozenCopy(value, 'breadcrumb');
+  for (const k of Object.keys(crumb)) if (!BREADCRUMB_KEYS.has(k)) throw invalid(`breadcrumb.${k} is not a breadcrumb field`);
+  const { timestamp, message, category, type, data, level: crumbLevel } = crumb;
   finite(timestamp, 'breadcrumb.timestamp');
   if (message !== undefined) string(message, 'breadcrumb.message');
   if (category !== undefined) string(category, 'breadcrumb.category');
   if (type !== undefined) string(type, 'breadcrumb.type');
   if (crumbLevel !== undefined) level(crumbLevel, 'breadcrumb.level');
   if (data !== undefined && !isPlainObject(data)) throw invalid('breadcrumb.data must be a plain object');
-  return frozenCopy(value, 'breadcrumb') as unknown as Breadcrumb;
+  return crumb as unknown as Breadcrumb;
 }
 
 function attachment(value: unknown): Attachment {
@@ -152,17 +156,18 @@ function attachment(value: unknown): Attachment {
 
 function propagationContext(value: unknown, path: string): PropagationContext {
   if (!isPlainObject(value)) throw invalid(`${path} must be a plain object`);
-  const { traceId, parentSpanId, sampled, sampleRand, propagationSpanId, dsc } = value;
+  const context = frozenCopy(value, path);
+  const { traceId, parentSpanId, sampled, sampleRand, propagationSpanId, dsc } = context;
   pattern(traceId, `${path}.traceId`, TRACE_ID, '32 lowercase hex characters');
   if (parentSpanId !== undefined) pattern(parentSpanId, `${path}.parentSpanId`, SPAN_ID, '16 lowercase hex characters');
   if (propagationSpanId !== undefined) pattern(propagationSpanId, `${path}.propagationSpanId`, SPAN_ID, '16 lowercase hex characters');
   if (sampled !== undefined) boolean(sampled, `${path}.sampled`);
   if (finite(sampleRand, `${path}.sampleRand`) < 0 || (sampleRand as number) >= 1) throw invalid(`${path}.sampleRand must be in [0, 1)`);
   if (dsc !== undefined) record(dsc, `${path}.dsc`, string);
-  for (const k of Object.keys(value)) {
+  for (const k of Object.keys(context)) {
     if (!['traceId', 'parentSpanId', 'sampled', 'sampleRand', 'propagationSpanId', 'dsc'].includes(k)) throw invalid(`${path}.${k} is not a propagation context field`);
   }
-  return frozenCopy(value, path) as unknown as PropagationContext;
+  return context as unknown as PropagationContext;
 }
 
 /** A hint travels with the event to processors and the sink, never into a scope: it is checked, not copied. */

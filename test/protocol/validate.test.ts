@@ -92,6 +92,15 @@ describe('validateMessage', () => {
     for (const message of bad) expect(code({ ...ok, ...message })).toBe('INVALID_MESSAGE');
   });
 
+  it('checks the copy it keeps, so a getter cannot pass the checks with one value and store another', () => {
+    let reads = 0;
+    const sneaky = { timestamp: 1, get message() { reads += 1; return reads === 1 ? 'fine' : (42 as unknown as string); } };
+    const message = validateMessage({ ...ok, type: 'addBreadcrumb', breadcrumb: sneaky }) as unknown as { breadcrumb: { message: unknown } };
+    expect(reads).toBe(1); // read once: the value checked is the value stored
+    expect(message.breadcrumb.message).toBe('fine');
+    expect(Object.getOwnPropertyDescriptor(message.breadcrumb, 'message')).toHaveProperty('value', 'fine');
+  });
+
   it('keeps prototype-polluting keys as data', () => {
     const input = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}');
     const message = validateMessage({ ...ok, type: 'setExtras', extras: input }) as unknown as { extras: Record<string, unknown> };

@@ -47,6 +47,8 @@ export interface EventHint {
   originalException?: unknown;
   attachments?: Attachment[];
   data?: PlainValue;
+  /** Set by the service on every capture: the merged scope's trace, DSC included. */
+  propagationContext?: PropagationContext;
   [key: string]: unknown;
 }
 

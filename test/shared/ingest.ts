@@ -1,45 +1,64 @@
-// A Sentry ingest stand-in on 127.0.0.1: collects the envelopes a real Sentry transport sends.
-import http from 'node:http';
+// A loopback Sentry ingest: node:http on 127.0.0.1 (random port) that parses every envelope it
+// receives (gunzipping when the SDK compressed it) and answers 200.
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
 export interface EnvelopeItem {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
+  header: { type: string; length?: number; filename?: string; content_type?: string; [key: string]: unknown };
+  payload: Buffer;
+  json(): any;
 }
-export interface Envelope {
-  header: Record<string, unknown>;
+
+export interface ReceivedEnvelope {
+  header: { event_id?: string; dsn?: string; trace?: Record<string, string>; [key: string]: unknown };
   items: EnvelopeItem[];
+  gzip: boolean;
 }
 
 export interface Ingest {
   dsn: string;
-  envelopes: Envelope[];
+  envelopes: ReceivedEnvelope[];
+  /** Envelopes with an `event` item, each event once. */
+  events(): any[];
   close(): Promise<void>;
 }
 
-/** Parses Sentry's envelope format: a header line, then per item a header line and a payload. */
-export function parseEnvelope(body: Buffer): Envelope {
-  const lines = body.toString('utf8').split('\n');
-  const header = JSON.parse(lines[0]!);
+/** Parses Sentry's envelope format: a JSON header line, then per item a header line and a payload (length-prefixed or to the next newline). */
+export function parseEnvelope(body: Buffer): Omit<ReceivedEnvelope, 'gzip'> {
+  let pos = 0;
+  const line = (): Buffer => {
+    const end = body.indexOf(0x0a, pos);
+    const stop = end === -1 ? body.length : end;
+    const text = body.subarray(pos, stop);
+    pos = stop + 1;
+    return text;
+  };
+  const header = JSON.parse(line().toString('utf8'));
   const items: EnvelopeItem[] = [];
-  for (let i = 1; i + 1 < lines.length; i += 2) {
-    if (!lines[i]) continue;
-    const itemHeader = JSON.parse(lines[i]!);
-    const raw = lines[i + 1]!;
-    items.push({ header: itemHeader, payload: itemHeader.type === 'attachment' ? { data: raw } : JSON.parse(raw) });
+  while (pos < body.length) {
+    const headerLine = line();
+    if (!headerLine.length) continue;
+    const itemHeader = JSON.parse(headerLine.toString('utf8'));
+    let payload: Buffer;
+    if (typeof itemHeader.length === 'number') {
+      payload = body.subarray(pos, pos + itemHeader.length);
+      pos += itemHeader.length + 1;
+    } else payload = line();
+    items.push({ header: itemHeader, payload, json: () => JSON.parse(payload.toString('utf8')) });
   }
   return { header, items };
 }
 
 export async function startIngest(): Promise<Ingest> {
-  const envelopes: Envelope[] = [];
-  const server = http.createServer((req, res) => {
+  const envelopes: ReceivedEnvelope[] = [];
+  const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      envelopes.push(parseEnvelope(req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body));
+      const raw = Buffer.concat(chunks);
+      const gzip = req.headers['content-encoding'] === 'gzip';
+      envelopes.push({ ...parseEnvelope(gzip ? gunzipSync(raw) : raw), gzip });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -48,6 +67,7 @@ export async function startIngest(): Promise<Ingest> {
   return {
     dsn: `http://public@127.0.0.1:${port}/1`,
     envelopes,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    events: () => envelopes.flatMap((e) => e.items.filter((i) => i.header.type === 'event').map((i) => i.json())),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,74 +1,115 @@
-import { baggageHeaderToDynamicSamplingContext, generateSentryTraceHeader, propagationContextFromHeaders } from '@sentry/core';
-import fc from 'fast-check';
+import * as sentry from '@sentry/core';
 import { describe, expect, it } from 'vitest';
-import { continueTrace, continueTraceWithReason, traceHeaders } from '../../../src/integrations/sentry/index.js';
-import { createScopeService, validateMessage } from '../../../src/index.js';
+import { continueTrace, dscFromBaggage, dscToBaggage, readTraceHeaders, traceHeaders } from '../../../src/integrations/sentry/index.js';
 
-const trace = 'a'.repeat(32);
-const span = 'b'.repeat(16);
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
+const SPAN = 'b7ad6b7169203331';
 
 describe('continueTrace', () => {
-  it('reads sentry-trace and baggage as @sentry/core does', () => {
-    const cases = [
-      { 'sentry-trace': `${trace}-${span}-1`, baggage: 'sentry-trace_id=' + trace + ',sentry-sample_rate=0.5,sentry-release=1.0%2B2,other=x' },
-      { 'sentry-trace': `${trace}-${span}-0`, baggage: 'sentry-sample_rand=0.25' },
-      { 'sentry-trace': `${trace}-${span}` },
-    ];
-    for (const headers of cases) {
-      const ours = continueTrace(headers);
-      const sentry = propagationContextFromHeaders(headers['sentry-trace'], headers.baggage);
-      expect(ours.traceId).toBe(sentry.traceId);
-      expect(ours.parentSpanId).toBe(sentry.parentSpanId);
-      expect(ours.sampled).toBe(sentry.sampled);
-      // sample_rand is drawn when the baggage has none: random on both sides, so compared by presence.
-      const { sample_rand: oursRand, ...oursDsc } = ours.dsc ?? {};
-      const { sample_rand: sentryRand, ...sentryDsc } = sentry.dsc ?? {};
-      expect(oursDsc).toEqual(sentryDsc);
-      expect(oursRand === undefined).toBe(sentryRand === undefined);
-      if (headers.baggage?.includes('sample_rand')) expect(ours.sampleRand).toBe(sentry.sampleRand);
+  it.each([
+    [`${TRACE}-${SPAN}-1`, true],
+    [`${TRACE}-${SPAN}-0`, false],
+    [`${TRACE}-${SPAN}`, undefined],
+  ])('reads sentry-trace %s as @sentry/core does', (header, sampled) => {
+    const baggage = `sentry-trace_id=${TRACE},sentry-sample_rand=0.25,sentry-environment=prod,other=x`;
+    const ours = continueTrace({ 'sentry-trace': header, baggage });
+    const theirs = sentry.propagationContextFromHeaders(header, baggage);
+    expect(ours).toMatchObject({ traceId: theirs.traceId, parentSpanId: theirs.parentSpanId, sampleRand: theirs.sampleRand, dsc: theirs.dsc });
+    expect(ours.sampled).toBe(sampled);
+    expect(ours.propagationSpanId).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('freezes an empty DSC when continuing without Sentry baggage, as Sentry', () => {
+    const ours = continueTrace({ 'sentry-trace': `${TRACE}-${SPAN}-1` });
+    expect(ours.dsc).toEqual(sentry.propagationContextFromHeaders(`${TRACE}-${SPAN}-1`, undefined).dsc);
+  });
+
+  it('derives sample_rand consistent with the head decision from sample_rate', () => {
+    for (const flag of ['1', '0']) {
+      const { sampleRand } = continueTrace({ 'sentry-trace': `${TRACE}-${SPAN}-${flag}`, baggage: 'sentry-sample_rate=0.1' });
+      if (flag === '1') expect(sampleRand).toBeLessThan(0.1);
+      else expect(sampleRand).toBeGreaterThanOrEqual(0.1);
     }
   });
 
-  it('falls back to W3C traceparent', () => {
-    expect(continueTrace({ traceparent: `00-${trace}-${span}-01` })).toMatchObject({ traceId: trace, parentSpanId: span, sampled: true });
-    expect(continueTrace({ traceparent: `00-${trace}-${span}-00` })).toMatchObject({ sampled: false });
+  it('reads W3C traceparent (with baggage) when there is no sentry-trace, and a fetch Headers object', () => {
+    const headers = new Headers({ traceparent: `00-${TRACE}-${SPAN}-01`, tracestate: 'congo=t61rcWkgMzE', baggage: 'sentry-release=1.0' });
+    const reading = readTraceHeaders(headers);
+    expect(reading.source).toBe('traceparent');
+    expect(reading.ignored).toEqual([]);
+    expect(reading.context).toMatchObject({ traceId: TRACE, parentSpanId: SPAN, sampled: true, dsc: { release: '1.0' } });
+    expect(continueTrace({ traceparent: `00-${TRACE}-${SPAN}-00` }).sampled).toBe(false);
   });
 
-  it('gives a fresh trace with a reason for absent or malformed headers, and never throws', () => {
-    expect(continueTraceWithReason({}).ignored).toBeUndefined();
-    for (const headers of [{ 'sentry-trace': 'nonsense' }, { traceparent: `00-${'0'.repeat(32)}-${span}-01` }, { 'sentry-trace': `${trace.toUpperCase()}-${span}` }]) {
-      const { context, ignored } = continueTraceWithReason(headers);
-      expect(ignored).toMatch(/malformed/);
-      expect(context.parentSpanId).toBeUndefined();
-      expect(context.traceId).toMatch(/^[0-9a-f]{32}$/);
-    }
-    fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('sentry-trace', 'baggage', 'traceparent'), fc.oneof(fc.string(), fc.array(fc.string()))), (headers) => {
-        const context = continueTrace(headers);
-        // Whatever came in, the result is a valid propagation context for a scope.
-        expect(() => validateMessage({ v: 1, type: 'setPropagationContext', scope: 's', propagationContext: context })).not.toThrow();
-      }),
-    );
+  it('prefers sentry-trace over traceparent, and falls back to traceparent when sentry-trace is malformed', () => {
+    const other = 'f'.repeat(32);
+    expect(readTraceHeaders({ 'sentry-trace': `${TRACE}-${SPAN}`, traceparent: `00-${other}-${SPAN}-01` }).context.traceId).toBe(TRACE);
+    const fallback = readTraceHeaders({ 'sentry-trace': 'nonsense', traceparent: `00-${other}-${SPAN}-01` });
+    expect(fallback.source).toBe('traceparent');
+    expect(fallback.context.traceId).toBe(other);
+    expect(fallback.ignored).toHaveLength(1);
+    expect(fallback.ignored[0]).toMatch(/^sentry-trace:/);
+  });
+
+  it.each([
+    ['absent', {}],
+    ['malformed sentry-trace', { 'sentry-trace': 'not-a-trace' }],
+    ['upper-case hex', { 'sentry-trace': `${TRACE.toUpperCase()}-${SPAN}` }],
+    ['all-zero trace id', { 'sentry-trace': `${'0'.repeat(32)}-${SPAN}-1` }],
+    ['traceparent version ff', { traceparent: `ff-${TRACE}-${SPAN}-01` }],
+    ['traceparent 00 with extra fields', { traceparent: `00-${TRACE}-${SPAN}-01-extra` }],
+    ['traceparent zero span', { traceparent: `00-${TRACE}-${'0'.repeat(16)}-01` }],
+    ['over-long header', { 'sentry-trace': `${TRACE}-${SPAN}`.padEnd(600, ' ') }],
+    ['baggage alone', { baggage: 'sentry-trace_id=abc' }],
+    ['undecodable baggage with a bad header', { 'sentry-trace': 'x', baggage: 'sentry-a=%E0%A4%A' }],
+  ])('starts a fresh trace, never throwing, when %s', (_, headers) => {
+    const seen: string[][] = [];
+    const context = continueTrace(headers, { onIgnored: (reasons) => seen.push([...reasons]) });
+    expect(context.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(context.traceId).not.toBe(TRACE);
+    expect(context.parentSpanId).toBeUndefined();
+    expect(context.sampleRand).toBeGreaterThanOrEqual(0);
+    expect(context.sampleRand).toBeLessThan(1);
+    expect(seen.length).toBe(Object.keys(headers).length ? 1 : 0);
+  });
+
+  it('survives a throwing onIgnored', () => {
+    expect(() => continueTrace({ 'sentry-trace': 'x' }, { onIgnored: () => { throw new Error('observer'); } })).not.toThrow();
+  });
+});
+
+describe('baggage', () => {
+  it.each([
+    'sentry-trace_id=abc,sentry-public_key=pk,other=1',
+    ' sentry-release=a%20b , sentry-environment=prod;prop=1 ',
+    'sentry-a=%E0%A4%A,sentry-b=ok',
+    'nothing=here',
+    'noequals,sentry-x=',
+  ])('parses %s as @sentry/core', (header) => {
+    expect(dscFromBaggage(header)).toEqual(sentry.baggageHeaderToDynamicSamplingContext(header));
+  });
+
+  it('writes baggage as @sentry/core, the 8,192-character cap included', () => {
+    const dsc = { trace_id: TRACE, release: 'a b,c', public_key: 'pk', big: 'x'.repeat(9000), environment: 'prod' };
+    expect(dscToBaggage(dsc)).toBe(sentry.dynamicSamplingContextToSentryBaggageHeader(dsc));
   });
 });
 
 describe('traceHeaders', () => {
-  it('writes headers Sentry and W3C peers read back to the same trace and span', () => {
-    const service = createScopeService();
-    const scope = service.fork({ isolation: true }).setPropagationContext({ traceId: trace, propagationSpanId: span, sampled: true, sampleRand: 0.1, dsc: { release: '1.0+2' } });
-    const headers = traceHeaders(scope.snapshot());
-    expect(headers['sentry-trace']).toBe(generateSentryTraceHeader(trace, span, true));
-    expect(headers.traceparent).toBe(`00-${trace}-${span}-01`);
-    expect(baggageHeaderToDynamicSamplingContext(headers.baggage)).toEqual({ release: '1.0+2', trace_id: trace, sample_rand: '0.1', sampled: 'true' });
-    expect(continueTrace(headers)).toMatchObject({ traceId: trace, parentSpanId: span, sampled: true, sampleRand: 0.1 });
+  it('writes the headers @sentry/core writes for the same context, round-tripping through continueTrace', () => {
+    const propagationContext = { traceId: TRACE, propagationSpanId: SPAN, sampled: true, sampleRand: 0.3, dsc: { trace_id: TRACE, release: '1' } };
+    const headers = traceHeaders({ propagationContext });
+    expect(headers['sentry-trace']).toBe(sentry.generateSentryTraceHeader(TRACE, SPAN, true));
+    expect(headers.traceparent).toBe(sentry.generateTraceparentHeader(TRACE, SPAN, true));
+    expect(headers.baggage).toBe(sentry.dynamicSamplingContextToSentryBaggageHeader(propagationContext.dsc));
+    const next = continueTrace(headers);
+    expect(next).toMatchObject({ traceId: TRACE, parentSpanId: SPAN, sampled: true, dsc: { trace_id: TRACE, release: '1' } });
   });
 
-  it('links a fresh isolation scope: its events and its outgoing headers name the same span', async () => {
-    const events: Array<{ contexts?: { trace?: { span_id: string } } }> = [];
-    const service = createScopeService({ onEvent: (event) => void events.push(event) });
-    const scope = service.fork({ isolation: true });
-    await scope.captureMessage('here');
-    const outgoing = continueTrace(traceHeaders(scope.snapshot()));
-    expect(outgoing.parentSpanId).toBe(events[0]!.contexts!.trace!.span_id);
+  it('writes a head-of-trace DSC with trace id, sample_rand and the given extras', () => {
+    const headers = traceHeaders({ propagationContext: { traceId: TRACE, sampleRand: 0.5 } }, { dsc: { public_key: 'pk' } });
+    expect(headers['sentry-trace']).toMatch(new RegExp(`^${TRACE}-[0-9a-f]{16}$`));
+    expect(sentry.baggageHeaderToDynamicSamplingContext(headers.baggage)).toEqual({ public_key: 'pk', trace_id: TRACE, sample_rand: '0.5' });
+    expect(continueTrace(headers).sampleRand).toBe(0.5);
   });
 });

@@ -2,6 +2,7 @@ import type { Attachment, Breadcrumb, PlainObject, EventHint, PlainValue, Primit
 import { invalid, ScopeError } from './errors.js';
 import { PROTOCOL_VERSION, type Message, type MessageType } from './messages.js';
 import { frozenCopy, isPlainObject } from './values.js';
+import { setData } from '../scope/records.js';
 
 type Input = Record<string, unknown>;
 type Tags = { readonly [key: string]: Primitive };
@@ -182,7 +183,10 @@ function propagationContext(value: unknown, path: string): PropagationContext {
 }
 
 /** A hint travels with the event to processors and the sink, never into a scope: it is checked, not copied. */
+/** A shallow owned copy: its fields are read now (a throwing getter is refused here, not mid-capture); `originalException` stays a reference. */
 function hint(value: unknown): EventHint {
   if (!isPlainObject(value)) throw invalid('hint must be a plain object');
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) setData(out, k, value[k]);
+  return Object.freeze(out) as EventHint;
 }

@@ -106,6 +106,7 @@ describe('messages that break String() or throw while read', () => {
     { v: Object.create(null), type: 'setTag', scope: 's1', key: 'k', value: 1 },
     { v: 1, type: Object.create(null), scope: 's1' },
     { v: 1, type: 'setExtra', scope: 's1', key: 'k', value: { get trap() { throw new Error('getter ran'); } } },
+    { v: 1, type: 'capture', scope: 's1', eventId: 'c'.repeat(32), event: {}, hint: { get trap() { throw new Error('getter ran'); } } },
   ];
 
   it('refuses them with ScopeError INVALID_MESSAGE from validateMessage', () => {

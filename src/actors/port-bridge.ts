@@ -14,6 +14,8 @@ import type { DeliveryResult } from './service.js';
 export interface DeliveryTarget {
   deliver(messages: readonly unknown[], admit?: (message: Message) => void): DeliveryResult[];
   send(message: unknown): unknown;
+  /** Whether `id` names a live scope now (after every queued write). */
+  isLive(id: ScopeId): boolean;
 }
 
 /**
@@ -101,6 +103,9 @@ export class PortBridge {
       if (!message.id.startsWith(`${this.prefix}.`)) {
         throw new ScopeError('INVALID_MESSAGE', `fork ids of this connection must start with ${this.prefix}.`);
       }
+      // Checked here, not left to the owner: reach is granted before the fork is applied, so a fork
+      // of an id someone else already holds would otherwise hand this connection their scope.
+      if (this.target.isLive(message.id)) throw new ScopeError('INVALID_MESSAGE', `scope id ${message.id} is already taken`);
       this.#reachable.add(message.id);
       this.#forked.add(message.id);
     } else if (message.type === 'close') {

@@ -201,6 +201,12 @@ export class ScopeService {
     return this.#actor.getSnapshot().context.scopes.get(id);
   }
 
+  /** Whether `id` names a live scope, after every queued write. @internal */
+  isLive(id: ScopeId): boolean {
+    this.#mailbox.flush();
+    return this.#actor.getSnapshot().context.scopes.has(id);
+  }
+
   /** A scope id no one else will choose. @internal */
   allocateId(): ScopeId {
     return `s${(this.#nextId += 1)}`;

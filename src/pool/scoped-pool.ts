@@ -53,7 +53,8 @@ export class ScopedPool<T = unknown, R = unknown> {
   /**
    * Runs `data` through the task with its scope.
    * @throws ScopeError INVALID_MESSAGE without a scope or context; SCOPE_CLOSED/SERVICE_CLOSED
-   *   for a closed scope or service; else whatever the task or piscina throws.
+   *   for a closed scope or service, also when the service closes while the task is queued or
+   *   running; else whatever the task or piscina throws.
    */
   async run(data: T, { scope, fork = true, transferList = [], ...options }: ScopedRunOptions = {}): Promise<R> {
     const base = scope ?? this.#context?.getCurrentScope();
@@ -68,6 +69,8 @@ export class ScopedPool<T = unknown, R = unknown> {
         // A task that failed (threw, crashed, was aborted) may have sent messages still queued on
         // the port: its side closes when the thread lets go of it, after them, so wait for that.
         await Promise.race([bridge.closed, graceElapsed()]);
+        // Closing the service cuts every connection: running tasks lose their port, queued ones cannot be sent.
+        if (this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: error });
         throw error;
       } finally {
         bridge.release();

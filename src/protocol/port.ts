@@ -2,6 +2,7 @@ import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import { invalid, type SerializedScopeError } from './errors.js';
 import { PROTOCOL_VERSION, type Batch } from './messages.js';
 import { isPlainObject } from './values.js';
+import { describe } from './validate.js';
 
 /**
  * The MessagePort protocol between the owner and a remote handle (a worker's ScopeClient).
@@ -50,7 +51,7 @@ export type PortReply =
 /** Checks a batch envelope; its messages are checked one by one by `validateMessage`. */
 export function validateBatch(input: unknown): Batch {
   if (!isPlainObject(input) || input.type !== 'batch') throw invalid('a port message must be a batch envelope');
-  if (input.v !== PROTOCOL_VERSION) throw invalid(`unsupported protocol version ${String(input.v)}; this owner speaks ${PROTOCOL_VERSION}`);
+  if (input.v !== PROTOCOL_VERSION) throw invalid(`unsupported protocol version ${describe(input.v)}; this owner speaks ${PROTOCOL_VERSION}`);
   if (!Number.isSafeInteger(input.seq)) throw invalid('batch.seq must be an integer');
   if (!Array.isArray(input.messages)) throw invalid('batch.messages must be an array');
   return input as unknown as Batch;

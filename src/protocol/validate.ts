@@ -1,7 +1,8 @@
 import type { Attachment, Breadcrumb, PlainObject, EventHint, PlainValue, Primitive, PropagationContext, SeverityLevel, User } from '../scope/index.js';
-import { invalid } from './errors.js';
+import { invalid, ScopeError } from './errors.js';
 import { PROTOCOL_VERSION, type Message, type MessageType } from './messages.js';
 import { frozenCopy, isPlainObject } from './values.js';
+import { setData } from '../scope/records.js';
 
 type Input = Record<string, unknown>;
 type Tags = { readonly [key: string]: Primitive };
@@ -56,17 +57,36 @@ const PARSERS: { readonly [T in MessageType]: (m: Input, scope: string) => Messa
 /**
  * The one validator of the protocol: checks shape, types and version of a message from anyone
  * (a ScopeRef, `service.send`, a worker port) and returns an owned, frozen copy that is safe
- * to apply. Throws ScopeError INVALID_MESSAGE saying which field is wrong.
+ * to apply. Throws ScopeError INVALID_MESSAGE saying which field is wrong, also for input that
+ * throws while being read (a getter) or cannot be turned into text.
  * @example
  * validateMessage({ v: 1, type: 'setTag', scope: 's1', key: 'k', value: 'v' }); // a frozen copy
  * validateMessage({ v: 1, type: 'setTag', scope: 's1', key: 'k', value: {} });  // throws INVALID_MESSAGE
  */
 export function validateMessage(input: unknown): Message {
+  try {
+    return parse(input);
+  } catch (error) {
+    if (error instanceof ScopeError) throw error;
+    throw new ScopeError('INVALID_MESSAGE', `the message could not be read: ${describe(error)}`, { cause: error });
+  }
+}
+
+function parse(input: unknown): Message {
   if (!isPlainObject(input)) throw invalid('a message must be a plain object');
-  if (input.v !== v) throw invalid(`unsupported protocol version ${String(input.v)}; this owner speaks ${v}`);
+  if (input.v !== v) throw invalid(`unsupported protocol version ${describe(input.v)}; this owner speaks ${v}`);
   const { type } = input;
-  if (typeof type !== 'string' || !Object.hasOwn(PARSERS, type)) throw invalid(`unknown message type ${String(type)}`);
+  if (typeof type !== 'string' || !Object.hasOwn(PARSERS, type)) throw invalid(`unknown message type ${describe(type)}`);
   return PARSERS[type as MessageType](input, key(input.scope, 'scope'));
+}
+
+/** Text for any value, even one whose `String()` throws (a null-prototype object, a symbol in a template). */
+export function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** `{ [name]: parse(value) }`, or nothing when the optional field is absent. */
@@ -171,7 +191,10 @@ function propagationContext(value: unknown, path: string): PropagationContext {
 }
 
 /** A hint travels with the event to processors and the sink, never into a scope: it is checked, not copied. */
+/** A shallow owned copy: its fields are read now (a throwing getter is refused here, not mid-capture); `originalException` stays a reference. */
 function hint(value: unknown): EventHint {
   if (!isPlainObject(value)) throw invalid('hint must be a plain object');
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) setData(out, k, value[k]);
+  return Object.freeze(out) as EventHint;
 }

@@ -1,29 +1,9 @@
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScopeService, type ScopeService } from '../../src/index.js';
-import type { PortInit, PortReply } from '../../src/protocol/index.js';
+import type { PortInit } from '../../src/protocol/index.js';
+import { RawPeer } from '../shared/raw-peer.js';
 import { Connection } from '../../src/pool/connection.js';
-
-/** Plays the remote side of a connection by hand, to speak the port protocol directly. */
-class RawPeer {
-  readonly replies: PortReply[] = [];
-  #waiting: Array<() => void> = [];
-  #seq = 0;
-  constructor(readonly port: MessagePort) {
-    port.on('message', (reply: PortReply) => {
-      this.replies.push(reply);
-      this.#waiting.splice(0).forEach((wake) => wake());
-    });
-  }
-  async next(): Promise<PortReply> {
-    while (!this.replies.length) await new Promise<void>((wake) => this.#waiting.push(wake));
-    return this.replies.shift()!;
-  }
-  async batch(messages: unknown[]): Promise<PortReply> {
-    this.port.postMessage({ v: 1, type: 'batch', seq: (this.#seq += 1), messages });
-    return this.next();
-  }
-}
 
 let service: ScopeService;
 let peer: RawPeer;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_DEPTH, ScopeError, validateMessage } from '../../src/protocol/index.js';
+import { createScopeService } from '../../src/index.js';
 
 const ok = { v: 1, scope: 's1' } as const;
 const code = (input: unknown) => {
@@ -106,5 +107,25 @@ describe('validateMessage', () => {
     const message = validateMessage({ ...ok, type: 'setExtras', extras: input }) as unknown as { extras: Record<string, unknown> };
     expect(Object.keys(message.extras)).toEqual(['__proto__', 'constructor']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('messages that break String() or throw while read', () => {
+  const hostile = [
+    { v: Object.create(null), type: 'setTag', scope: 's1', key: 'k', value: 1 },
+    { v: 1, type: Object.create(null), scope: 's1' },
+    { v: 1, type: 'setExtra', scope: 's1', key: 'k', value: { get trap() { throw new Error('getter ran'); } } },
+    { v: 1, type: 'capture', scope: 's1', eventId: 'c'.repeat(32), event: {}, hint: { get trap() { throw new Error('getter ran'); } } },
+  ];
+
+  it('refuses them with ScopeError INVALID_MESSAGE from validateMessage', () => {
+    for (const message of hostile) expect(code(message)).toBe('INVALID_MESSAGE');
+  });
+
+  it('makes service.send throw INVALID_MESSAGE rather than return the error', async () => {
+    const service = createScopeService();
+    for (const message of hostile) expect(() => service.send(message)).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE' }));
+    expect(service.stats()).toMatchObject({ applied: 0, rejected: hostile.length });
+    await service.close();
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { createScopeService, ScopeError, type ScopeEvent, type ScopeRef, type ScopeService, type ScopeSnapshot } from '../../../src/index.js';
+import { createScopeService, type ScopeError, type ScopeEvent, type ScopeRef, type ScopeService, type ScopeSnapshot } from '../../../src/index.js';
+import { expectCode } from '../../shared/scope-behaviour.js';
 import { newModel, type Model, type ModelScope } from './reference.js';
 
 /** The system under test: a real service and the in-thread handles of every scope the test made. */
@@ -71,13 +72,6 @@ export function expectAgreement(model: Model, real: Real): void {
 /** Runs `act`, which must throw ScopeError `code`, and proves no live scope changed. */
 export function expectRefused(model: Model, real: Real, code: ScopeError['code'], act: () => unknown): void {
   const before = model.serviceClosed ? [] : model.scopes.map((s) => real.refs.get(s.id)!.snapshot());
-  let thrown: unknown;
-  try {
-    act();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(ScopeError);
-  expect((thrown as ScopeError).code).toBe(code);
+  expectCode(act, code);
   if (!model.serviceClosed) model.scopes.forEach((s, i) => expect(real.refs.get(s.id)!.snapshot()).toBe(before[i]));
 }

@@ -2,4 +2,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-export const { append, forkLoop } = await import('./race-tasks.ts');
+export const { append, forkLoop, warm } = await import('./race-tasks.ts');

@@ -32,3 +32,14 @@ export const forkLoop = scopedTask(async ({ sender, stop }: { sender: string; st
   }
   return forks;
 });
+
+/**
+ * Run once per thread at once before the host starts the clock. Each blocks until all have
+ * arrived, so every thread has booted and loaded this file, and the report times the race, not
+ * the pool's start-up.
+ */
+export const warm = scopedTask(({ arrived, threads }: { arrived: Int32Array; threads: number }) => {
+  Atomics.add(arrived, 0, 1);
+  Atomics.notify(arrived, 0);
+  for (let seen = Atomics.load(arrived, 0); seen < threads; seen = Atomics.load(arrived, 0)) Atomics.wait(arrived, 0, seen, 1_000);
+});

@@ -1,4 +1,4 @@
-import type { MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import {
   PROTOCOL_VERSION as v,
@@ -34,6 +34,8 @@ export class PortBridge {
   #onClosed!: () => void;
   /** Settles when the port has closed from the other side (or was released): all it carried was applied. */
   readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
+  /** The port emitted 'close': every message it held was dispatched (and it must not be read again). */
+  #portClosed = false;
 
   constructor(
     private readonly target: DeliveryTarget,
@@ -48,12 +50,28 @@ export class PortBridge {
     this.#reachable.add(root);
     this.#sent.set(root, initial);
     port.on('message', (data: unknown) => this.#receive(data));
-    port.on('close', () => this.release());
+    port.on('close', () => {
+      this.#portClosed = true;
+      this.release();
+    });
   }
 
-  /** Closes the port and every scope this connection forked and did not close. Idempotent. */
+  /**
+   * Applies what the other side already posted, then closes the port and every scope this
+   * connection forked and did not close. Idempotent.
+   * A worker that crashed or was aborted posted its last batches before it died, but its pool may
+   * report the death before those batches are dispatched here (they travel on another channel):
+   * they sit in this port's queue, and closing the port would drop them. Taking them off the
+   * queue synchronously keeps "what was sent before the fault is kept" independent of timing.
+   * (Not after 'close': the queue is empty then, and Node 20 crashes reading a closed port.)
+   */
   release(): void {
     if (this.#released) return;
+    while (!this.#portClosed) {
+      const left = receiveMessageOnPort(this.port);
+      if (!left) break;
+      this.#receive(left.message);
+    }
     this.#released = true;
     this.#onClosed();
     this.port.close();

@@ -67,12 +67,27 @@ describe('the owner end of a port', () => {
     expect(await peer.next()).toMatchObject({ type: 'ack', replies: [{ index: -1, error: { code: 'INVALID_MESSAGE' } }] });
   });
 
+  it('on release, applies what the other side posted before it died, though not yet dispatched here', () => {
+    const scope = service.fork({ isolation: true });
+    const baseline = (scope.snapshot(), service.stats().scopes);
+    const { port, bridge } = service.open(scope, { lent: true });
+    const child = `${bridge.prefix}.1`;
+    port.postMessage({ v: 1, type: 'batch', seq: 1, messages: [
+      { v: 1, type: 'setTag', scope: scope.id, key: 'last', value: 'words' },
+      { v: 1, type: 'fork', scope: scope.id, id: child },
+    ] });
+    port.close(); // the worker is gone; its batch still waits in the owner's port queue
+    bridge.release(); // as the pool does when piscina reports the death first: same turn, nothing dispatched yet
+    expect(scope.snapshot().tags).toEqual({ last: 'words' });
+    expect(service.stats().scopes).toBe(baseline); // the fork it made was applied, then closed
+  });
+
   it('closes the scopes a connection forked and left open when its port closes', async () => {
     const baseline = service.stats().scopes;
     await peer.batch([{ v: 1, type: 'fork', scope: init.scope, id: `${init.prefix}.1` }]);
     expect(service.stats().scopes).toBe(baseline + 1);
     peer.port.close();
-    await expect.poll(() => service.stats().scopes).toBe(baseline);
+    await expect.poll(() => service.stats().scopes, { timeout: 10_000 }).toBe(baseline); // the owner sees the port close a few turns later
   });
 });
 

@@ -12,6 +12,7 @@ const entries = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 
   .filter((key) => key !== './package.json')
   .map((key) => (key === '.' ? 'scope-actor' : `scope-actor/${key.slice(2)}`));
 
+const SENTRY_CORE = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies['@sentry/core'];
 const sh = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
 
 let work: string;
@@ -27,7 +28,8 @@ function project(name: string, type: 'module' | 'commonjs', files: Record<string
   const dir = join(work, name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type }));
-  sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', tarball], dir);
+  // `scope-actor/sentry` needs its optional peer, as a user of that entry would install it.
+  sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', tarball, `@sentry/core@${SENTRY_CORE}`], dir);
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   return dir;
 }

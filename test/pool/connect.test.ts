@@ -18,7 +18,7 @@ describe('service.connect with any Worker', () => {
     const child = service.send({ v: 1, type: 'snapshot', scope: reply.child }) as ScopeSnapshot;
     expect(child.tags).toEqual({ given: 'yes', from: 'plain worker', child: true });
     await worker.terminate();
-    await expect.poll(() => service.stats().scopes).toBe(baseline);
+    await expect.poll(() => service.stats().scopes, { timeout: 10_000 }).toBe(baseline); // the owner sees the port close a few turns later
     expect(scope.closed).toBe(false);
     await service.close();
   });

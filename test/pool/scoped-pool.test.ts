@@ -3,6 +3,7 @@ import { createScopeService, ScopeError, type ScopeEvent, type ScopeService, typ
 import { createScopeContext } from '../../src/context/index.js';
 import type { ScopedPool } from '../../src/pool/index.js';
 import { testPool } from '../shared/pool.js';
+import { CRASH_CRUMBS } from '../fixtures/tasks.js';
 
 let service: ScopeService;
 let events: ScopeEvent[];
@@ -90,8 +91,12 @@ describe('faults', () => {
   it.each(['exit', 'uncaught'] as const)('a worker that dies (%s) leaves the owner running, keeps what was sent, closes its scopes', async (how) => {
     const iso = service.fork({ isolation: true });
     await expect(pool.run({ how }, { scope: iso, fork: false, name: 'crash' })).rejects.toBeDefined();
-    await expect.poll(() => service.stats().scopes).toBe(baseline + 1);
-    expect(iso.snapshot().tags).toEqual({ before: 'crash' });
+    // No waiting: run() settles only after the batches the worker posted before dying were applied.
+    const kept = iso.snapshot();
+    expect(kept.tags).toEqual({ before: 'crash' });
+    expect(kept.breadcrumbs).toHaveLength(Math.min(CRASH_CRUMBS, 1000));
+    expect(kept.breadcrumbs.at(-1)!.message).toBe(String(CRASH_CRUMBS - 1));
+    expect(service.stats().scopes).toBe(baseline + 1);
     const view = (await pool.run({ tag: 'after', crumbs: 1 }, { scope: iso, name: 'write' })) as ScopeSnapshot;
     expect(view.tags).toMatchObject({ job: 'after' });
   });
@@ -99,11 +104,13 @@ describe('faults', () => {
   it('an aborted task closes its scopes and keeps what it sent', async () => {
     const iso = service.fork({ isolation: true });
     const controller = new AbortController();
+    const hanging = new Promise((resolve) => pool.piscina.once('message', resolve));
     const run = pool.run(null, { scope: iso, fork: false, name: 'hang', signal: controller.signal });
-    // The worker has to start and reach its flush; on a loaded 2-core machine that can take seconds.
-    await expect.poll(() => iso.snapshot().tags, { timeout: 30_000 }).toEqual({ before: 'abort' });
+    expect(await hanging).toBe('hanging');
+    expect(iso.snapshot().tags).toEqual({ before: 'abort' });
+    expect(service.stats().scopes).toBe(baseline + 2);
     controller.abort();
-    await expect(run).rejects.toBeDefined();
-    await expect.poll(() => service.stats().scopes).toBe(baseline + 1);
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(service.stats().scopes).toBe(baseline + 1);
   });
 });

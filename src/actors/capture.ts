@@ -69,6 +69,9 @@ export async function runCapture(prepared: PreparedCapture, hooks: CaptureHooks)
     try {
       const result = await withTimeout(processor(event, hint), hooks.hookTimeoutMs, 'an event processor');
       if (result === null) return 'dropped';
+      if (typeof result !== 'object' || Array.isArray(result)) {
+        throw new ScopeError('INVALID_MESSAGE', `an event processor returned ${typeof result}, not an event or null; the event goes on without it`);
+      }
       event = result;
     } catch (error) {
       hooks.report(error, 'eventProcessor');

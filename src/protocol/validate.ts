@@ -1,4 +1,4 @@
-import type { Attachment, Breadcrumb, PlainObject, EventHint, PlainValue, Primitive, PropagationContext, SeverityLevel, User } from '../scope/index.js';
+import type { Attachment, Breadcrumb, PlainObject, EventHint, PlainValue, ScopeEvent, Primitive, PropagationContext, SeverityLevel, User } from '../scope/index.js';
 import { invalid, ScopeError } from './errors.js';
 import { PROTOCOL_VERSION, type Message, type MessageType } from './messages.js';
 import { frozenCopy, isPlainObject } from './values.js';
@@ -48,7 +48,7 @@ const PARSERS: { readonly [T in MessageType]: (m: Input, scope: string) => Messa
     type: 'capture',
     scope,
     eventId: pattern(m.eventId, 'eventId', EVENT_ID, '32 lowercase hex characters'),
-    event: object(m.event, 'event'),
+    event: event(m.event),
     ...optional('hint', m.hint, hint),
   }),
   snapshot: (_, scope) => ({ v, type: 'snapshot', scope }),
@@ -141,8 +141,10 @@ function record(value: unknown, path: string, each: (item: unknown, path: string
 
 function strings(value: unknown, path: string): readonly string[] {
   if (!Array.isArray(value)) throw invalid(`${path} must be an array of strings`);
-  value.forEach((item, i) => string(item, `${path}[${i}]`));
-  return Object.freeze([...value]);
+  // An index loop, not forEach: forEach skips holes, which would then be stored as undefined.
+  const out = new Array<string>(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = string(value[i], `${path}[${i}]`);
+  return Object.freeze(out);
 }
 
 function finite(value: unknown, path: string): number {
@@ -196,5 +198,17 @@ function hint(value: unknown): EventHint {
   if (!isPlainObject(value)) throw invalid('hint must be a plain object');
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(value)) setData(out, k, value[k]);
+  if (out.attachments !== undefined && !Array.isArray(out.attachments)) throw invalid('hint.attachments must be an array');
   return Object.freeze(out) as EventHint;
+}
+
+/** An event's own fields the merge reads must have the shape it expects, or a capture would fail late. */
+function event(value: unknown): ScopeEvent {
+  const copy = object(value, 'event') as ScopeEvent;
+  if (copy.breadcrumbs !== undefined && !Array.isArray(copy.breadcrumbs)) throw invalid('event.breadcrumbs must be an array');
+  if (copy.fingerprint !== undefined && typeof copy.fingerprint !== 'string' && !Array.isArray(copy.fingerprint)) throw invalid('event.fingerprint must be a string or an array of strings');
+  for (const name of ['tags', 'extra', 'user', 'contexts'] as const) {
+    if (copy[name] !== undefined && !isPlainObject(copy[name])) throw invalid(`event.${name} must be a plain object`);
+  }
+  return copy;
 }

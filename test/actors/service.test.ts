@@ -147,6 +147,18 @@ describe('hooks', () => {
     expect(errors.filter((e) => e.origin === 'eventProcessor')).toHaveLength(1);
   });
 
+  it('skips and reports an event processor that returns something other than an event or null', async () => {
+    const { errors, onError } = reported();
+    const events: ScopeEvent[] = [];
+    const service = createScopeService({ onError, onEvent: (event) => void events.push(event), eventProcessors: [() => 5 as never, () => 'x' as never] });
+    await service.fork().captureMessage('still sent');
+    expect(events.map((e) => e.message)).toEqual(['still sent']);
+    expect(errors.map((e) => [e.origin, (e.error as ScopeError).code])).toEqual([
+      ['eventProcessor', 'INVALID_MESSAGE'],
+      ['eventProcessor', 'INVALID_MESSAGE'],
+    ]);
+  });
+
   it('reports an onEvent that throws or never settles (TIMEOUT) and keeps running', async () => {
     const { errors, onError } = reported();
     let calls = 0;

@@ -102,6 +102,17 @@ describe('validateMessage', () => {
     expect(Object.getOwnPropertyDescriptor(message.breadcrumb, 'message')).toHaveProperty('value', 'fine');
   });
 
+  it('refuses holes in a fingerprint and events whose merged fields have the wrong shape', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(code({ ...ok, type: 'setFingerprint', fingerprint: [, 'a'] })).toBe('INVALID_MESSAGE');
+    const capture = { ...ok, type: 'capture', eventId: 'c'.repeat(32) };
+    expect(code({ ...capture, event: { breadcrumbs: 'not a list' } })).toBe('INVALID_MESSAGE');
+    expect(code({ ...capture, event: { fingerprint: 5 } })).toBe('INVALID_MESSAGE');
+    expect(code({ ...capture, event: { tags: ['a'] } })).toBe('INVALID_MESSAGE');
+    expect(code({ ...capture, event: {}, hint: { attachments: 'x' } })).toBe('INVALID_MESSAGE');
+    expect(code({ ...capture, event: { fingerprint: 'one', breadcrumbs: [], tags: {} } })).toBe('accepted');
+  });
+
   it('keeps prototype-polluting keys as data', () => {
     const input = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}');
     const message = validateMessage({ ...ok, type: 'setExtras', extras: input }) as unknown as { extras: Record<string, unknown> };

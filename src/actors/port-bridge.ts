@@ -67,12 +67,14 @@ export class PortBridge {
    */
   release(): void {
     if (this.#released) return;
+    // Released first: no acknowledgement goes out from here on, so the other side gets no new
+    // credit and the drain below ends after at most `window` batches, however fast it sends.
+    this.#released = true;
     while (!this.#portClosed) {
       const left = receiveMessageOnPort(this.port);
       if (!left) break;
       this.#receive(left.message);
     }
-    this.#released = true;
     this.#onClosed();
     this.port.close();
     for (const id of this.#forked) {

@@ -56,15 +56,21 @@ export class ScopedPool<T = unknown, R = unknown> {
    *   for a closed scope or service, also when the service closes while the task is queued or
    *   running; else whatever the task or piscina throws.
    */
-  async run(data: T, { scope, fork = true, transferList = [], ...options }: ScopedRunOptions = {}): Promise<R> {
+  async run(data: T, { scope, fork = true, transferList = [], signal, ...options }: ScopedRunOptions = {}): Promise<R> {
     const base = scope ?? this.#context?.getCurrentScope();
     if (!base) throw new ScopeError('INVALID_MESSAGE', 'ScopedPool.run needs a scope, or a context to take the current scope from');
     const target = fork ? base.fork() : base;
     try {
       const { port, init, bridge } = this.#service.open(target, { lent: !fork });
+      // Closing the service cuts this task's port. A task still queued would start with a dead
+      // port (its worker may never see the close) and one running would fail on its next write:
+      // abort both, so every run() settles.
+      const cut = new AbortController();
+      const unsubscribe = this.#service.onClosing(() => cut.abort(new ScopeError('SERVICE_CLOSED', 'the scope service closed')));
       try {
         const task: ScopedTaskMessage<T> = { scopeActorTask: PROTOCOL_VERSION, data, port, init };
-        return await this.piscina.run(task, { ...options, transferList: [...transferList, port] as PiscinaRunOptions['transferList'] });
+        const aborted = signal ? AbortSignal.any([signal as AbortSignal, cut.signal]) : cut.signal;
+        return await this.piscina.run(task, { ...options, signal: aborted, transferList: [...transferList, port] as PiscinaRunOptions['transferList'] });
       } catch (error) {
         // A task that failed (threw, crashed, was aborted) may have sent messages still queued on
         // the port: its side closes when the thread lets go of it, after them, so wait for that.
@@ -73,6 +79,7 @@ export class ScopedPool<T = unknown, R = unknown> {
         if (this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: error });
         throw error;
       } finally {
+        unsubscribe();
         bridge.release();
       }
     } finally {

@@ -42,6 +42,7 @@ class Walk {
     if (Array.isArray(value)) {
       const items = new Array<unknown>(value.length);
       for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) continue; // a hole stays a hole, as structured clone keeps it
         this.#trail.push(i);
         items[i] = this.copy(value[i], depth + 1);
         this.#trail.pop();

@@ -105,8 +105,15 @@ export function fuzzMessage(scopes: readonly string[], inThread: boolean): fc.Ar
     .map(([valid, field, bad, how]) => {
       const message = { ...valid };
       if (how === 'delete') delete message[field];
-      else if (how === 'nest' && typeof message[field] === 'object' && message[field] !== null) message[field] = { ...(message[field] as object), bad };
-      else message[field] = bad;
+      else if (how === 'nest' && typeof message[field] === 'object' && message[field] !== null) {
+        try {
+          message[field] = { ...(message[field] as object), bad };
+        } catch {
+          // The field itself is hostile (a throwing getter): spreading it throws here, in the
+          // generator, not in the code under test; use it as it is.
+          message[field] = bad;
+        }
+      } else message[field] = bad;
       return message;
     });
   return fc.oneof(valid, corrupted, anyValue(inThread));

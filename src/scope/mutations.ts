@@ -32,21 +32,3 @@ export type Mutation =
   | { readonly type: 'clear'; readonly propagationContext?: PropagationContext };
 
 export type MutationType = Mutation['type'];
-
-export const MUTATION_TYPES: ReadonlySet<MutationType> = new Set<MutationType>([
-  'setTag',
-  'setTags',
-  'setExtra',
-  'setExtras',
-  'setContext',
-  'setUser',
-  'setLevel',
-  'setFingerprint',
-  'setTransactionName',
-  'addBreadcrumb',
-  'clearBreadcrumbs',
-  'addAttachment',
-  'clearAttachments',
-  'setPropagationContext',
-  'clear',
-]);

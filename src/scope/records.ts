@@ -7,15 +7,6 @@ export function setData(target: Record<string, unknown>, key: string, value: unk
   }
 }
 
-/** A mutable deep copy of validated plain data (what event processors and sinks are handed). */
-export function thaw<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
-  if (Array.isArray(value)) return value.map(thaw) as T;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) setData(out, key, thaw((value as Record<string, unknown>)[key]));
-  return out as T;
-}
-
 /** Freezes plain data in place, all the way down: for data that just arrived by structured clone, so it is ours alone. */
 export function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value) || ArrayBuffer.isView(value)) return value;

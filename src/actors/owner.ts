@@ -124,7 +124,7 @@ function addBreadcrumb(state: OwnerState, entry: ScopeEntry, message: MutationMe
     try {
       const result = beforeBreadcrumb(crumb);
       // What the hook returns is stored, so it is checked like any incoming breadcrumb.
-      crumb = result === null ? null : (validateMessage({ ...message, breadcrumb: result }) as typeof message).breadcrumb;
+      crumb = result === null ? null : (validateMessage({ ...message, breadcrumb: result }, 'envelope') as typeof message).breadcrumb;
     } catch (error) {
       report(error, 'beforeBreadcrumb');
     }

@@ -6,13 +6,14 @@ import {
   validateBatch,
   type Message,
   type MessageReply,
+  type Ownership,
   type PortReply,
 } from '../protocol/index.js';
 import type { DeliveryResult } from './service.js';
 
 /** What a bridge needs of the service: the one delivery path every sender uses. */
 export interface DeliveryTarget {
-  deliver(messages: readonly unknown[], admit?: (message: Message) => void): DeliveryResult[];
+  deliver(messages: readonly unknown[], ownership: Ownership, admit?: (message: Message) => void): DeliveryResult[];
   send(message: unknown): unknown;
   /** Whether `id` names a live scope now (after every queued write). */
   isLive(id: ScopeId): boolean;
@@ -94,7 +95,8 @@ export class PortBridge {
     let results: DeliveryResult[];
     try {
       seq = validateBatch(data).seq;
-      results = this.target.deliver((data as { messages: unknown[] }).messages, (message) => this.#admit(message));
+      // Fresh from a structured clone: nobody else holds these objects, so they are frozen in place.
+      results = this.target.deliver((data as { messages: unknown[] }).messages, 'cloned', (message) => this.#admit(message));
     } catch (error) {
       const refused = error instanceof ScopeError ? error : new ScopeError('INVALID_MESSAGE', String(error));
       this.#post({ v, type: 'ack', seq, replies: [{ index: -1, error: refused.toJSON() }] });

@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
 import type { Breadcrumb, ScopeId, ScopeSnapshot } from '../scope/index.js';
-import { GLOBAL_SCOPE_ID, PROTOCOL_VERSION, ScopeError, validateMessage, type Message, type PortInit } from '../protocol/index.js';
+import { GLOBAL_SCOPE_ID, PROTOCOL_VERSION, ScopeError, validateMessage, type Message, type Ownership, type PortInit } from '../protocol/index.js';
 import { runCapture, type EventProcessor, type EventSink } from './capture.js';
 import { Mailbox } from './mailbox.js';
 import { ownerLogic, type Outcome, type PreparedCapture } from './owner.js';
@@ -101,11 +101,11 @@ export class ScopeService {
 
   /**
    * Validates and applies messages in order, each on its own: one bad message rejects only
-   * itself. `admit` may refuse a valid message (by throwing a ScopeError) before it is applied:
+   * itself. `ownership` says what the validator may keep uncopied (see `Ownership`). `admit` may refuse a valid message (by throwing a ScopeError) before it is applied:
    * the worker bridge checks a connection's reach with it. Used by `send` and by port bridges.
    * @internal
    */
-  deliver(messages: readonly unknown[], admit?: (message: Message) => void): DeliveryResult[] {
+  deliver(messages: readonly unknown[], ownership: Ownership = 'borrowed', admit?: (message: Message) => void): DeliveryResult[] {
     this.#received += messages.length;
     const results: DeliveryResult[] = new Array(messages.length);
     const valid: Message[] = [];
@@ -113,7 +113,7 @@ export class ScopeService {
     messages.forEach((raw, i) => {
       try {
         this.#assertOpen();
-        const message = validateMessage(raw);
+        const message = validateMessage(raw, ownership);
         admit?.(message);
         valid.push(message);
         slots.push(i);
@@ -190,7 +190,7 @@ export class ScopeService {
     this.#received += 1;
     try {
       this.#assertOpen();
-      this.#mailbox.post(validateMessage(message));
+      this.#mailbox.post(validateMessage(message, 'envelope'));
     } catch (error) {
       this.#rejectedAtEntry += 1;
       throw error;

@@ -74,7 +74,7 @@ export class Connection {
     if (this.#unsent >= this.init.mailboxLimit) {
       throw new ScopeError('MAILBOX_FULL', `${this.init.mailboxLimit} messages wait to be sent (mailboxLimit)`);
     }
-    const message = validateMessage(raw);
+    const message = validateMessage(raw, 'envelope');
     this.#applyLocally(message);
     const last = this.#batches.at(-1);
     if (last && last.length < MAX_BATCH) last.push(message);

@@ -1,7 +1,7 @@
 import type { Attachment, Breadcrumb, PlainObject, EventHint, PlainValue, ScopeEvent, Primitive, PropagationContext, SeverityLevel, User } from '../scope/index.js';
 import { invalid, ScopeError } from './errors.js';
 import { PROTOCOL_VERSION, type Message, type MessageType } from './messages.js';
-import { frozenCopy, isPlainObject } from './values.js';
+import { frozenCopy, frozenInPlace, isPlainObject } from './values.js';
 import { setData } from '../scope/records.js';
 
 type Input = Record<string, unknown>;
@@ -15,69 +15,119 @@ const EVENT_ID = TRACE_ID;
 const BREADCRUMB_KEYS: ReadonlySet<string> = new Set(['timestamp', 'message', 'category', 'level', 'type', 'data', 'event_id']);
 
 /**
- * Per message type: the whole message, rebuilt from checked and copied fields. Written out per
- * type (no spreads) because this runs for every message and sits on the hot path.
+ * How much of a message the validator may keep as it is, without copying:
+ * - `borrowed`: anyone's object (`service.send`): each field is read once into a new envelope and
+ *   every value is deep-copied, so a getter or a later change by the caller cannot reach a scope.
+ * - `envelope`: the envelope was built for this call (a handle's own literal): it is checked and
+ *   completed in place; the values in it are the caller's, so they are still deep-copied.
+ * - `cloned`: envelope and values are fresh from a structured clone (a port): nobody else holds
+ *   them, so they are checked and frozen in place, with no copy at all.
  */
-const PARSERS: { readonly [T in MessageType]: (m: Input, scope: string) => Message } = {
-  setTag: (m, scope) => ({ v, type: 'setTag', scope, key: key(m.key, 'key'), value: tagValue(m.value, 'value') as Primitive }),
-  setTags: (m, scope) => ({ v, type: 'setTags', scope, tags: record(m.tags, 'tags', tagValue) as Tags }),
-  setExtra: (m, scope) => ({ v, type: 'setExtra', scope, key: key(m.key, 'key'), value: frozenCopy(m.value as PlainValue, 'value') }),
-  setExtras: (m, scope) => ({ v, type: 'setExtras', scope, extras: record(m.extras, 'extras', frozenCopy) as PlainObject }),
-  setContext: (m, scope) => ({ v, type: 'setContext', scope, name: key(m.name, 'name'), context: m.context === null ? null : object(m.context, 'context') }),
-  setUser: (m, scope) => ({ v, type: 'setUser', scope, user: m.user === null ? null : (object(m.user, 'user') as User) }),
-  setLevel: (m, scope) => ({ v, type: 'setLevel', scope, level: level(m.level, 'level') }),
-  setFingerprint: (m, scope) => ({ v, type: 'setFingerprint', scope, fingerprint: strings(m.fingerprint, 'fingerprint') }),
-  setTransactionName: (m, scope) => ({ v, type: 'setTransactionName', scope, name: m.name === undefined ? undefined : string(m.name, 'name') }),
-  addBreadcrumb: (m, scope) => ({ v, type: 'addBreadcrumb', scope, breadcrumb: breadcrumb(m.breadcrumb) }),
-  clearBreadcrumbs: (_, scope) => ({ v, type: 'clearBreadcrumbs', scope }),
-  addAttachment: (m, scope) => ({ v, type: 'addAttachment', scope, attachment: attachment(m.attachment) }),
-  clearAttachments: (_, scope) => ({ v, type: 'clearAttachments', scope }),
-  setPropagationContext: (m, scope) => ({ v, type: 'setPropagationContext', scope, propagationContext: propagationContext(m.propagationContext, 'propagationContext') }),
-  clear: (m, scope) => ({ v, type: 'clear', scope, ...optional('propagationContext', m.propagationContext, propagationContext) }),
-  fork: (m, scope) => ({
-    v,
-    type: 'fork',
-    scope,
-    id: key(m.id, 'id'),
-    ...optional('isolation', m.isolation, boolean),
-    ...optional('propagationContext', m.propagationContext, propagationContext),
-  }),
-  close: (_, scope) => ({ v, type: 'close', scope }),
-  capture: (m, scope) => ({
-    v,
-    type: 'capture',
-    scope,
-    eventId: pattern(m.eventId, 'eventId', EVENT_ID, '32 lowercase hex characters'),
-    event: event(m.event),
-    ...optional('hint', m.hint, hint),
-  }),
-  snapshot: (_, scope) => ({ v, type: 'snapshot', scope }),
+export type Ownership = 'borrowed' | 'envelope' | 'cloned';
+
+/** Makes a value the scope's own: a frozen deep copy, or the value itself frozen in place. */
+type Own = <T>(value: T, path: string) => T;
+
+/** For a value inside one already owned. */
+const kept: Own = (value) => value;
+
+/** The fields each type carries besides v, type and scope: what a borrowed envelope copies. */
+const FIELDS: { readonly [T in MessageType]: readonly string[] } = {
+  setTag: ['key', 'value'],
+  setTags: ['tags'],
+  setExtra: ['key', 'value'],
+  setExtras: ['extras'],
+  setContext: ['name', 'context'],
+  setUser: ['user'],
+  setLevel: ['level'],
+  setFingerprint: ['fingerprint'],
+  setTransactionName: ['name'],
+  addBreadcrumb: ['breadcrumb'],
+  clearBreadcrumbs: [],
+  addAttachment: ['attachment'],
+  clearAttachments: [],
+  setPropagationContext: ['propagationContext'],
+  clear: ['propagationContext'],
+  fork: ['id', 'isolation', 'propagationContext'],
+  close: [],
+  capture: ['eventId', 'event', 'hint'],
+  snapshot: [],
+};
+
+/** Per type: checks an owned envelope's fields and replaces each value by its owned, frozen form. */
+const CHECKS: { readonly [T in MessageType]: (m: Input, own: Own) => void } = {
+  setTag: (m) => {
+    key(m.key, 'key');
+    tagValue(m.value, 'value');
+  },
+  setTags: (m, own) => void (m.tags = record(m.tags, 'tags', tagValue, own)),
+  setExtra: (m, own) => {
+    key(m.key, 'key');
+    m.value = own(m.value, 'value');
+  },
+  setExtras: (m, own) => void (m.extras = record(m.extras, 'extras', undefined, own)),
+  setContext: (m, own) => {
+    key(m.name, 'name');
+    if (m.context !== null) m.context = object(m.context, 'context', own);
+  },
+  setUser: (m, own) => void (m.user === null || (m.user = object(m.user, 'user', own))),
+  setLevel: (m) => void level(m.level, 'level'),
+  setFingerprint: (m) => void (m.fingerprint = strings(m.fingerprint, 'fingerprint')),
+  setTransactionName: (m) => void (m.name === undefined || string(m.name, 'name')),
+  addBreadcrumb: (m, own) => void (m.breadcrumb = breadcrumb(m.breadcrumb, own)),
+  clearBreadcrumbs: () => {},
+  addAttachment: (m) => void (m.attachment = attachment(m.attachment)),
+  clearAttachments: () => {},
+  setPropagationContext: (m, own) => void (m.propagationContext = propagationContext(m.propagationContext, 'propagationContext', own)),
+  clear: (m, own) => void (m.propagationContext === undefined || (m.propagationContext = propagationContext(m.propagationContext, 'propagationContext', own))),
+  fork: (m, own) => {
+    key(m.id, 'id');
+    if (m.isolation !== undefined) boolean(m.isolation, 'isolation');
+    if (m.propagationContext !== undefined) m.propagationContext = propagationContext(m.propagationContext, 'propagationContext', own);
+  },
+  close: () => {},
+  capture: (m, own) => {
+    pattern(m.eventId, 'eventId', EVENT_ID, '32 lowercase hex characters');
+    m.event = event(m.event, own);
+    if (m.hint !== undefined) m.hint = hint(m.hint);
+  },
+  snapshot: () => {},
 };
 
 /**
  * The one validator of the protocol: checks shape, types and version of a message from anyone
- * (a ScopeRef, `service.send`, a worker port) and returns an owned, frozen copy that is safe
- * to apply. Throws ScopeError INVALID_MESSAGE saying which field is wrong, also for input that
- * throws while being read (a getter) or cannot be turned into text.
+ * (a ScopeRef, `service.send`, a worker port) and returns it owned and safe to apply, its values
+ * deep-frozen (see `Ownership` for what is copied). Throws ScopeError INVALID_MESSAGE saying which
+ * field is wrong, also for input that throws while being read (a getter) or cannot be turned into text.
  * @example
- * validateMessage({ v: 1, type: 'setTag', scope: 's1', key: 'k', value: 'v' }); // a frozen copy
+ * validateMessage({ v: 1, type: 'setTag', scope: 's1', key: 'k', value: 'v' }); // an owned copy
  * validateMessage({ v: 1, type: 'setTag', scope: 's1', key: 'k', value: {} });  // throws INVALID_MESSAGE
  */
-export function validateMessage(input: unknown): Message {
+export function validateMessage(input: unknown, ownership: Ownership = 'borrowed'): Message {
   try {
-    return parse(input);
+    // An envelope built for this call is a plain object literal: the prototype check is for the others.
+    if (ownership !== 'envelope' && !isPlainObject(input)) throw invalid('a message must be a plain object');
+    if ((input as Input).v !== v) throw invalid(`unsupported protocol version ${describe((input as Input).v)}; this owner speaks ${v}`);
+    const { type } = input as Input;
+    if (typeof type !== 'string' || !Object.hasOwn(CHECKS, type)) throw invalid(`unknown message type ${describe(type)}`);
+    const m = ownership === 'borrowed' ? envelopeOf(input as Input, type as MessageType) : (input as Input);
+    key(m.scope, 'scope');
+    CHECKS[type as MessageType](m, ownership === 'cloned' ? frozenInPlace : frozenCopy);
+    return m as unknown as Message;
   } catch (error) {
     if (error instanceof ScopeError) throw error;
     throw new ScopeError('INVALID_MESSAGE', `the message could not be read: ${describe(error)}`, { cause: error });
   }
 }
 
-function parse(input: unknown): Message {
-  if (!isPlainObject(input)) throw invalid('a message must be a plain object');
-  if (input.v !== v) throw invalid(`unsupported protocol version ${describe(input.v)}; this owner speaks ${v}`);
-  const { type } = input;
-  if (typeof type !== 'string' || !Object.hasOwn(PARSERS, type)) throw invalid(`unknown message type ${describe(type)}`);
-  return PARSERS[type as MessageType](input, key(input.scope, 'scope'));
+/** A borrowed message's fields, each read once: the checks then run on what will be stored. */
+function envelopeOf(input: Input, type: MessageType): Input {
+  const out: Input = { v, type, scope: input.scope };
+  for (const name of FIELDS[type]) {
+    const value = input[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 /** Text for any value, even one whose `String()` throws (a null-prototype object, a symbol in a template). */
@@ -87,11 +137,6 @@ export function describe(value: unknown): string {
   } catch {
     return Object.prototype.toString.call(value);
   }
-}
-
-/** `{ [name]: parse(value) }`, or nothing when the optional field is absent. */
-function optional<K extends string, T>(name: K, value: unknown, parse: (value: unknown, path: string) => T): { [P in K]?: T } {
-  return value === undefined ? {} : ({ [name]: parse(value, name) } as { [P in K]: T });
 }
 
 function string(value: unknown, path: string): string {
@@ -125,17 +170,16 @@ function level(value: unknown, path: string): SeverityLevel {
   return value as SeverityLevel;
 }
 
-function object(value: unknown, path: string): PlainObject {
+function object(value: unknown, path: string, own: Own): PlainObject {
   if (!isPlainObject(value)) throw invalid(`${path} must be a plain object`);
-  return frozenCopy(value as PlainObject, path);
+  return own(value as PlainObject, path);
 }
 
 // Checks run on the owned copy, never on the caller's object: a getter or proxy cannot show the
 // checks one value and the copy another.
-function record(value: unknown, path: string, each: (item: unknown, path: string) => unknown): object {
-  if (!isPlainObject(value)) throw invalid(`${path} must be a plain object`);
-  const copy = frozenCopy(value, path);
-  for (const k of Object.keys(copy)) each(copy[k], `${path}.${k}`);
+function record(value: unknown, path: string, each: ((item: unknown, path: string) => unknown) | undefined, own: Own): object {
+  const copy = object(value, path, own);
+  if (each) for (const k of Object.keys(copy)) each(copy[k], `${path}.${k}`);
   return copy;
 }
 
@@ -152,9 +196,8 @@ function finite(value: unknown, path: string): number {
   return value;
 }
 
-function breadcrumb(value: unknown): Breadcrumb {
-  if (!isPlainObject(value)) throw invalid('breadcrumb must be a plain object');
-  const crumb = frozenCopy(value, 'breadcrumb');
+function breadcrumb(value: unknown, own: Own): Breadcrumb {
+  const crumb = object(value, 'breadcrumb', own);
   for (const k of Object.keys(crumb)) if (!BREADCRUMB_KEYS.has(k)) throw invalid(`breadcrumb.${k} is not a breadcrumb field`);
   const { timestamp, message, category, type, data, level: crumbLevel } = crumb;
   finite(timestamp, 'breadcrumb.timestamp');
@@ -176,24 +219,22 @@ function attachment(value: unknown): Attachment {
   return Object.freeze({ filename: filename as string, data: bytes, ...(contentType === undefined ? {} : { contentType: contentType as string }) });
 }
 
-function propagationContext(value: unknown, path: string): PropagationContext {
-  if (!isPlainObject(value)) throw invalid(`${path} must be a plain object`);
-  const context = frozenCopy(value, path);
+function propagationContext(value: unknown, path: string, own: Own): PropagationContext {
+  const context = object(value, path, own);
   const { traceId, parentSpanId, sampled, sampleRand, propagationSpanId, dsc } = context;
   pattern(traceId, `${path}.traceId`, TRACE_ID, '32 lowercase hex characters');
   if (parentSpanId !== undefined) pattern(parentSpanId, `${path}.parentSpanId`, SPAN_ID, '16 lowercase hex characters');
   if (propagationSpanId !== undefined) pattern(propagationSpanId, `${path}.propagationSpanId`, SPAN_ID, '16 lowercase hex characters');
   if (sampled !== undefined) boolean(sampled, `${path}.sampled`);
   if (finite(sampleRand, `${path}.sampleRand`) < 0 || (sampleRand as number) >= 1) throw invalid(`${path}.sampleRand must be in [0, 1)`);
-  if (dsc !== undefined) record(dsc, `${path}.dsc`, string);
+  if (dsc !== undefined) record(dsc, `${path}.dsc`, string, kept);
   for (const k of Object.keys(context)) {
     if (!['traceId', 'parentSpanId', 'sampled', 'sampleRand', 'propagationSpanId', 'dsc'].includes(k)) throw invalid(`${path}.${k} is not a propagation context field`);
   }
   return context as unknown as PropagationContext;
 }
 
-/** A hint travels with the event to processors and the sink, never into a scope: it is checked, not copied. */
-/** A shallow owned copy: its fields are read now (a throwing getter is refused here, not mid-capture); `originalException` stays a reference. */
+/** A hint travels with the event to processors and the sink, never into a scope. A shallow owned copy: its fields are read now (a throwing getter is refused here, not mid-capture); `originalException` stays a reference. */
 function hint(value: unknown): EventHint {
   if (!isPlainObject(value)) throw invalid('hint must be a plain object');
   const out: Record<string, unknown> = {};
@@ -203,8 +244,8 @@ function hint(value: unknown): EventHint {
 }
 
 /** An event's own fields the merge reads must have the shape it expects, or a capture would fail late. */
-function event(value: unknown): ScopeEvent {
-  const copy = object(value, 'event') as ScopeEvent;
+function event(value: unknown, own: Own): ScopeEvent {
+  const copy = object(value, 'event', own) as ScopeEvent;
   if (copy.breadcrumbs !== undefined && !Array.isArray(copy.breadcrumbs)) throw invalid('event.breadcrumbs must be an array');
   if (copy.fingerprint !== undefined && typeof copy.fingerprint !== 'string' && !Array.isArray(copy.fingerprint)) throw invalid('event.fingerprint must be a string or an array of strings');
   for (const name of ['tags', 'extra', 'user', 'contexts'] as const) {

@@ -13,7 +13,16 @@ export const MAX_DEPTH = 64;
 export function frozenCopy<T>(value: T, path: string): T {
   // Primitives are by far the most common value: no walk, no allocation.
   if (typeof value !== 'object' || value === null) return check(value, path) as T;
-  return new Walk(path).copy(value, 0) as T;
+  return new Walk(path, true).copy(value, 0) as T;
+}
+
+/**
+ * The same checks as `frozenCopy`, for a value nobody else holds (fresh from a structured clone):
+ * it is frozen in place and returned, not copied.
+ */
+export function frozenInPlace<T>(value: T, path: string): T {
+  if (typeof value !== 'object' || value === null) return check(value, path) as T;
+  return new Walk(path, false).copy(value, 0) as T;
 }
 
 function check(value: unknown, path: string): unknown {
@@ -23,12 +32,15 @@ function check(value: unknown, path: string): unknown {
   return value;
 }
 
-/** One deep copy. The path of a bad value is spelled out only when it is reported, not per value. */
+/** One deep copy (or freeze in place). The path of a bad value is spelled out only when it is reported, not per value. */
 class Walk {
   readonly #ancestors: object[] = [];
   readonly #trail: Array<string | number> = [];
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly copying: boolean,
+  ) {}
 
   copy(value: unknown, depth: number): unknown {
     if (typeof value !== 'object' || value === null) {
@@ -40,19 +52,21 @@ class Walk {
     this.#ancestors.push(value);
     let out: unknown;
     if (Array.isArray(value)) {
-      const items = new Array<unknown>(value.length);
+      const items = this.copying ? new Array<unknown>(value.length) : value;
       for (let i = 0; i < value.length; i++) {
         if (!(i in value)) continue; // a hole stays a hole, as structured clone keeps it
         this.#trail.push(i);
-        items[i] = this.copy(value[i], depth + 1);
+        const item = this.copy(value[i], depth + 1);
+        if (this.copying) items[i] = item;
         this.#trail.pop();
       }
       out = items;
     } else if (isPlainObject(value)) {
-      const record: Record<string, unknown> = {};
+      const record: Record<string, unknown> = this.copying ? {} : value;
       for (const key of Object.keys(value)) {
         this.#trail.push(key);
-        setData(record, key, this.copy(value[key], depth + 1));
+        const item = this.copy(value[key], depth + 1);
+        if (this.copying) setData(record, key, item);
         this.#trail.pop();
       }
       out = record;

@@ -152,7 +152,8 @@ function applyTo(draft: ScopeDraft, data: Writable<ScopeData>, m: Mutation, opti
 
 function setKey(draft: ScopeDraft, name: 'tags' | 'extra' | 'contexts', key: string, value: unknown): boolean {
   const current = draft.peek(name);
-  if (Object.hasOwn(current, key) && Object.is(current[key], value)) return false;
+  // One lookup when the value differs (the common case); own-ness matters only for undefined.
+  if (Object.is(current[key], value) && (value !== undefined || Object.hasOwn(current, key))) return false;
   setData(draft.own(name), key, value);
   return true;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DEPTH, ScopeError, validateMessage } from '../../src/protocol/index.js';
+import { MAX_DEPTH, ScopeError, validateMessage, type Ownership } from '../../src/protocol/index.js';
 import { createScopeService } from '../../src/index.js';
 
 const ok = { v: 1, scope: 's1' } as const;
@@ -118,6 +118,58 @@ describe('validateMessage', () => {
     const message = validateMessage({ ...ok, type: 'setExtras', extras: input }) as unknown as { extras: Record<string, unknown> };
     expect(Object.keys(message.extras)).toEqual(['__proto__', 'constructor']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('ownership: what the validator may keep without copying', () => {
+  const crumb = () => ({ timestamp: 1, message: 'm', data: { list: [1, { deep: true }] } });
+  const codeAs = (input: unknown, ownership: Ownership) => {
+    try {
+      validateMessage(input, ownership);
+    } catch (error) {
+      return (error as ScopeError).code;
+    }
+    return 'accepted';
+  };
+
+  it('borrowed (the default) copies the envelope and every value', () => {
+    const input = { ...ok, type: 'addBreadcrumb', breadcrumb: crumb(), stray: 1 };
+    const message = validateMessage(input) as unknown as Record<string, unknown>;
+    expect(message).not.toBe(input);
+    expect(message.breadcrumb).not.toBe(input.breadcrumb);
+    expect(message).not.toHaveProperty('stray');
+    expect(Object.isFrozen(input.breadcrumb)).toBe(false);
+  });
+
+  it('envelope keeps the envelope object and still copies the caller\'s values', () => {
+    const input = { ...ok, type: 'addBreadcrumb', breadcrumb: crumb() };
+    const original = input.breadcrumb;
+    const message = validateMessage(input, 'envelope') as unknown as { breadcrumb: ReturnType<typeof crumb> };
+    expect(message).toBe(input);
+    expect(message.breadcrumb).not.toBe(original);
+    expect(Object.isFrozen(original)).toBe(false);
+    original.data.list.push(2);
+    expect(message.breadcrumb.data.list).toEqual([1, { deep: true }]);
+  });
+
+  it('cloned freezes a structured clone in place, all the way down, with no copy', () => {
+    const input = structuredClone({ ...ok, type: 'addBreadcrumb', breadcrumb: crumb() });
+    const inner = input.breadcrumb.data.list[1];
+    const message = validateMessage(input, 'cloned') as unknown as typeof input;
+    expect(message).toBe(input);
+    expect(message.breadcrumb.data.list[1]).toBe(inner);
+    for (const part of [message.breadcrumb, message.breadcrumb.data, message.breadcrumb.data.list, inner]) expect(Object.isFrozen(part)).toBe(true);
+  });
+
+  it('cloned refuses what a structured clone can carry but a scope cannot store', () => {
+    const cyclic: Record<string, unknown> = { timestamp: 1 };
+    cyclic.data = { back: cyclic };
+    const values = [new Date(), new Map([[1, 2]]), new Uint8Array(2), cyclic.data];
+    for (const value of values) expect(codeAs(structuredClone({ ...ok, type: 'setExtra', key: 'k', value }), 'cloned')).toBe('INVALID_MESSAGE');
+    expect(codeAs(structuredClone({ ...ok, type: 'addBreadcrumb', breadcrumb: cyclic }), 'cloned')).toBe('INVALID_MESSAGE');
+    // eslint-disable-next-line no-sparse-arrays
+    const holes = validateMessage(structuredClone({ ...ok, type: 'setExtra', key: 'k', value: [1, , 3] }), 'cloned') as unknown as { value: unknown[] };
+    expect(1 in holes.value).toBe(false);
   });
 });
 

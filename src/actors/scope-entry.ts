@@ -14,6 +14,13 @@ import {
 import { GLOBAL_SCOPE_ID, type ForkMessage } from '../protocol/index.js';
 import { newTrace } from './ids.js';
 
+/** A start not yet decoded: how to get it, and the writes made before anyone read. */
+interface Deferred {
+  readonly load: () => ScopeSnapshot;
+  readonly maxBreadcrumbs: number;
+  readonly writes: Array<readonly [Mutation, ReduceOptions]>;
+}
+
 /**
  * One scope as a reducer keeps it: data, version, and the snapshot cached for that version.
  * The owner keeps one per live scope; a worker's ScopeClient keeps one per scope it can reach,
@@ -21,16 +28,19 @@ import { newTrace } from './ids.js';
  */
 export class ScopeEntry {
   closed = false;
-  readonly #draft: ScopeDraft;
+  #draft: ScopeDraft | undefined;
+  #version: number;
   #snapshot: ScopeSnapshot | undefined;
+  #deferred: Deferred | undefined;
 
   constructor(
     readonly id: ScopeId,
     readonly isolationId: ScopeId,
-    data: ScopeData,
-    public version = 0,
+    data: ScopeData | undefined,
+    version = 0,
   ) {
-    this.#draft = new ScopeDraft(data);
+    this.#draft = data && new ScopeDraft(data);
+    this.#version = version;
   }
 
   /** The entry a fork message creates under `parent`: a copy of its data (of the global scope: empty). */
@@ -49,20 +59,49 @@ export class ScopeEntry {
     return new ScopeEntry(id, isolationId, data, version);
   }
 
+  /**
+   * An entry whose start is loaded only when first read (a worker's view of its task's scope: a
+   * task that only writes never decodes it). Writes before that wait, and are reduced in order then.
+   */
+  static deferred(id: ScopeId, isolationId: ScopeId, load: () => ScopeSnapshot, maxBreadcrumbs: number): ScopeEntry {
+    const entry = new ScopeEntry(id, isolationId, undefined);
+    entry.#deferred = { load, maxBreadcrumbs, writes: [] };
+    return entry;
+  }
+
+  /** Grows by one per mutation that changed the data. */
+  get version(): number {
+    this.#ready();
+    return this.#version;
+  }
+
   apply(mutation: Mutation, options: ReduceOptions): void {
-    if (this.#draft.apply(mutation, options)) {
-      this.version += 1;
+    if (this.#deferred) this.#deferred.writes.push([mutation, options]);
+    else if (this.#draft!.apply(mutation, options)) {
+      this.#version += 1;
       this.#snapshot = undefined;
     }
   }
 
   /** Sealed, immutable data: what a fork copies. */
   data(): ScopeData {
-    return this.#draft.seal();
+    return this.#ready().seal();
   }
 
   /** Built on first read after a change, then the same object until the next change. */
   snapshot(): ScopeSnapshot {
-    return (this.#snapshot ??= snapshotOf(this.id, this.isolationId, this.version, this.#draft.seal()));
+    return (this.#snapshot ??= snapshotOf(this.id, this.isolationId, this.version, this.data()));
+  }
+
+  #ready(): ScopeDraft {
+    const deferred = this.#deferred;
+    if (deferred) {
+      this.#deferred = undefined;
+      const start = ScopeEntry.fromSnapshot(deferred.load(), deferred.maxBreadcrumbs);
+      this.#draft = start.#draft;
+      this.#version = start.#version;
+      for (const [mutation, options] of deferred.writes) this.apply(mutation, options);
+    }
+    return this.#draft!;
   }
 }

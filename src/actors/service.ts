@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
 import type { Breadcrumb, ScopeId, ScopeSnapshot } from '../scope/index.js';
-import { GLOBAL_SCOPE_ID, PROTOCOL_VERSION, ScopeError, validateMessage, type Message, type Ownership, type PortInit } from '../protocol/index.js';
+import { encodeSnapshot, GLOBAL_SCOPE_ID, PROTOCOL_VERSION, ScopeError, validateMessage, type Message, type Ownership, type PortInit } from '../protocol/index.js';
 import { runCapture, type EventProcessor, type EventSink } from './capture.js';
 import { Mailbox } from './mailbox.js';
 import { ownerLogic, type Outcome, type PreparedCapture } from './owner.js';
@@ -152,7 +152,7 @@ export class ScopeService {
     const bridge = new PortBridge(this, port1, scope.id, prefix, lent, (released) => this.#bridges.delete(released), snapshot);
     this.#bridges.add(bridge);
     const { maxBreadcrumbs, mailboxLimit } = this.#options;
-    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot, lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW };
+    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot: encodeSnapshot(snapshot), lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW };
     return { port: port2, init, bridge };
   }
 

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import {
+  decodeSnapshot,
   PROTOCOL_VERSION as v,
   ScopeError,
   validateMessage,
@@ -24,7 +25,7 @@ type Waiter = { resolve: (value: unknown) => void; reject: (error: ScopeError) =
 export class Connection {
   readonly #views = new Map<ScopeId, ScopeEntry>();
   /** The owner's last snapshot per scope: what a `same` reply stands for. */
-  readonly #fromOwner = new Map<ScopeId, ScopeSnapshot>();
+  readonly #fromOwner = new Map<ScopeId, () => ScopeSnapshot>();
   /** Mutations written while a refresh of that scope is in flight, replayed onto its answer. */
   readonly #replays = new Map<ScopeId, MutationMessage[]>();
   readonly #awaiting = new Map<Message, Waiter>();
@@ -46,8 +47,11 @@ export class Connection {
     private readonly port: MessagePort,
     readonly init: PortInit,
   ) {
-    this.#views.set(init.scope, ScopeEntry.fromSnapshot(init.snapshot, init.maxBreadcrumbs));
-    this.#fromOwner.set(init.scope, init.snapshot);
+    // Decoded once, and only if this side reads the scope or refreshes it unchanged.
+    let start: ScopeSnapshot | undefined;
+    const load = () => (start ??= decodeSnapshot(init.snapshot));
+    this.#views.set(init.scope, ScopeEntry.deferred(init.scope, init.snapshot.isolationId, load, init.maxBreadcrumbs));
+    this.#fromOwner.set(init.scope, load);
     port.on('message', (reply: PortReply) => this.#receive(reply));
     port.on('close', () => this.#disconnect(new ScopeError('SERVICE_CLOSED', 'the connection to the scope owner closed')));
   }
@@ -98,8 +102,8 @@ export class Connection {
     this.view(id);
     this.#replays.set(id, []);
     const reply = (await this.request({ v, type: 'snapshot', scope: id })) as ScopeSnapshot | 'same';
-    const snapshot = reply === 'same' ? this.#fromOwner.get(id)! : reply;
-    this.#fromOwner.set(id, snapshot);
+    const snapshot = reply === 'same' ? this.#fromOwner.get(id)!() : reply;
+    this.#fromOwner.set(id, () => snapshot);
     const replay = this.#replays.get(id) ?? [];
     this.#replays.delete(id);
     // Unchanged on both sides: the view already is that snapshot, keep it (and its cached snapshot).

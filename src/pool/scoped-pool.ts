@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Piscina } from 'piscina';
 import { PROTOCOL_VERSION, ScopeError } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';
@@ -43,11 +44,21 @@ export class ScopedPool<T = unknown, R = unknown> {
   readonly piscina: Piscina<ScopedTaskMessage<T>, R>;
   readonly #service: ScopeService;
   readonly #context: ScopedPoolOptions['context'];
+  /**
+   * Aborted when the service closes. That cuts every task's port: a task still queued would start
+   * with a dead port (its worker may never see the close) and one running would fail on its next
+   * write, so both are aborted and every run() settles. One signal for all tasks: combining
+   * signals per task (AbortSignal.any) costs more than piscina's whole dispatch.
+   */
+  readonly #cut = new AbortController();
+  readonly #unsubscribe: () => void;
 
   constructor({ service, context, ...options }: ScopedPoolOptions) {
     this.#service = service;
     this.#context = context;
     this.piscina = new Piscina(options);
+    setMaxListeners(0, this.#cut.signal); // piscina listens once per queued task
+    this.#unsubscribe = service.onClosing(() => this.#cut.abort(new ScopeError('SERVICE_CLOSED', 'the scope service closed')));
   }
 
   /**
@@ -62,14 +73,9 @@ export class ScopedPool<T = unknown, R = unknown> {
     const target = fork ? base.fork() : base;
     try {
       const { port, init, bridge } = this.#service.open(target, { lent: !fork });
-      // Closing the service cuts this task's port. A task still queued would start with a dead
-      // port (its worker may never see the close) and one running would fail on its next write:
-      // abort both, so every run() settles.
-      const cut = new AbortController();
-      const unsubscribe = this.#service.onClosing(() => cut.abort(new ScopeError('SERVICE_CLOSED', 'the scope service closed')));
       try {
         const task: ScopedTaskMessage<T> = { scopeActorTask: PROTOCOL_VERSION, data, port, init };
-        const aborted = signal ? AbortSignal.any([signal as AbortSignal, cut.signal]) : cut.signal;
+        const aborted = signal ? AbortSignal.any([signal as AbortSignal, this.#cut.signal]) : this.#cut.signal;
         return await this.piscina.run(task, { ...options, signal: aborted, transferList: [...transferList, port] as PiscinaRunOptions['transferList'] });
       } catch (error) {
         // A task that failed (threw, crashed, was aborted) may have sent messages still queued on
@@ -79,7 +85,6 @@ export class ScopedPool<T = unknown, R = unknown> {
         if (this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: error });
         throw error;
       } finally {
-        unsubscribe();
         bridge.release();
       }
     } finally {
@@ -89,11 +94,13 @@ export class ScopedPool<T = unknown, R = unknown> {
 
   /** As piscina's `close()`: waits for queued tasks (or not, with `force`). */
   close(options?: { force?: boolean }): Promise<void> {
+    this.#unsubscribe();
     return this.piscina.close(options);
   }
 
   /** As piscina's `destroy()`: stops every worker now. */
   destroy(): Promise<void> {
+    this.#unsubscribe();
     return this.piscina.destroy();
   }
 }

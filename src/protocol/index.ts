@@ -1,5 +1,6 @@
 export { ScopeError, SCOPE_ERROR_CODES, type ScopeErrorCode, type SerializedScopeError } from './errors.js';
 export * from './messages.js';
 export { validateMessage, type Ownership } from './validate.js';
+export { decodeSnapshot, encodeSnapshot, type EncodedSnapshot } from './start.js';
 export { validateBatch, type PortInit, type PortReply, type MessageReply } from './port.js';
 export { frozenCopy, frozenInPlace, isPlainObject, MAX_DEPTH } from './values.js';

@@ -1,6 +1,7 @@
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import { invalid, type SerializedScopeError } from './errors.js';
 import { PROTOCOL_VERSION, type Batch } from './messages.js';
+import type { EncodedSnapshot } from './start.js';
 import { isPlainObject } from './values.js';
 import { describe } from './validate.js';
 
@@ -15,8 +16,8 @@ export interface PortInit {
   readonly type: 'init';
   /** The scope this connection was given. */
   readonly scope: ScopeId;
-  /** Its snapshot when the connection opened: the start of the handle's local view. */
-  readonly snapshot: ScopeSnapshot;
+  /** Its snapshot when the connection opened, encoded: the start of the handle's local view. */
+  readonly snapshot: EncodedSnapshot;
   /** A lent scope belongs to someone else: the handle may use it but not close it. */
   readonly lent: boolean;
   /** Every scope id this connection forks must start with `${prefix}.`. */

@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScopeService, type ScopeService } from '../../src/index.js';
-import type { PortInit } from '../../src/protocol/index.js';
+import { decodeSnapshot, encodeSnapshot, type PortInit } from '../../src/protocol/index.js';
 import { RawPeer } from '../shared/raw-peer.js';
 import { Connection } from '../../src/pool/connection.js';
 
@@ -20,7 +20,8 @@ afterEach(async () => {
 
 describe('the owner end of a port', () => {
   it('greets with the scope, its snapshot, a prefix and the flow-control window', () => {
-    expect(init).toMatchObject({ type: 'init', lent: true, snapshot: { tags: { given: 1 } }, prefix: expect.stringMatching(/^w\d+$/) });
+    expect(init).toMatchObject({ type: 'init', lent: true, prefix: expect.stringMatching(/^w\d+$/) });
+    expect(decodeSnapshot(init.snapshot)).toMatchObject({ id: init.scope, version: 1, tags: { given: 1 } });
     expect(init.window).toBeGreaterThan(0);
   });
 
@@ -96,7 +97,7 @@ describe('the remote end: credit-based flow', () => {
     const { port1: owner, port2: remote } = new MessageChannel();
     const window = 2;
     const snapshot = createScopeService().fork().snapshot();
-    const connection = new Connection(remote, { v: 1, type: 'init', scope: snapshot.id, snapshot, lent: true, prefix: 'w1', maxBreadcrumbs: 10, mailboxLimit: 100_000, window });
+    const connection = new Connection(remote, { v: 1, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: true, prefix: 'w1', maxBreadcrumbs: 10, mailboxLimit: 100_000, window });
     const batches: Array<{ seq: number; messages: unknown[] }> = [];
     let wake = (): void => {};
     owner.on('message', (batch) => {

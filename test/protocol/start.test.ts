@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { createScopeService } from '../../src/index.js';
+import { decodeSnapshot, encodeSnapshot } from '../../src/protocol/index.js';
+
+describe('encoded snapshots (the start of a connection)', () => {
+  it('decode to an equal, deep-frozen snapshot, keeping what structured clone keeps', async () => {
+    const service = createScopeService();
+    const scope = service.fork({ isolation: true })
+      .setTags({ big: 2n, none: undefined, text: 'x' })
+      .setExtra('holes', [1, , 3]) // eslint-disable-line no-sparse-arrays
+      .addAttachment({ filename: 'a.bin', data: new Uint8Array([1, 2, 3]) })
+      .addBreadcrumb({ message: 'one', data: { nested: { deep: [true] } } });
+    const snapshot = scope.snapshot();
+    const decoded = decodeSnapshot(encodeSnapshot(snapshot));
+    expect(decoded).toEqual(snapshot);
+    expect(decoded).not.toBe(snapshot);
+    expect(Object.hasOwn(decoded.tags, 'none')).toBe(true);
+    expect(1 in (decoded.extra.holes as unknown[])).toBe(false);
+    expect(decoded.attachments[0]!.data).toBeInstanceOf(Uint8Array);
+    expect(Object.isFrozen((decoded.breadcrumbs[0]!.data as { nested: { deep: boolean[] } }).nested.deep)).toBe(true);
+    await service.close();
+  });
+
+  it('share one encoding, in shared memory, across forks of unchanged data; a change encodes anew', async () => {
+    const service = createScopeService();
+    const parent = service.fork({ isolation: true }).setTag('a', 1).addBreadcrumb({ message: 'm' });
+    const [first, second] = [parent.fork(), parent.fork()].map((fork) => encodeSnapshot(fork.snapshot()));
+    expect(first!.data).toBe(second!.data);
+    expect(first!.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(second!.id).not.toBe(first!.id);
+    const changed = encodeSnapshot(parent.fork().setTag('a', 2).snapshot());
+    expect(changed.data).not.toBe(first!.data);
+    expect(decodeSnapshot(changed).tags).toEqual({ a: 2 });
+    expect(decodeSnapshot(first!).tags).toEqual({ a: 1 });
+    await service.close();
+  });
+});

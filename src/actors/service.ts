@@ -5,7 +5,9 @@ import { encodeSnapshot, GLOBAL_SCOPE_ID, PROTOCOL_VERSION, ScopeError, validate
 import { runCapture, type EventProcessor, type EventSink } from './capture.js';
 import { Mailbox } from './mailbox.js';
 import { ownerLogic, type Outcome, type PreparedCapture } from './owner.js';
-import { PortBridge } from './port-bridge.js';
+import { PortBridge, type SessionLookup } from './port-bridge.js';
+import { Session } from './session.js';
+import { uuid4 } from './ids.js';
 import type { ScopeEntry } from './scope-entry.js';
 import type { ForkOptions } from './handle.js';
 import { ScopeRef } from './scope-ref.js';
@@ -135,25 +137,37 @@ export class ScopeService {
    * @throws ScopeError SCOPE_CLOSED or SERVICE_CLOSED.
    */
   connect(scope: ScopeRef): MessagePort {
-    const { port, init, bridge } = this.open(scope, { lent: true });
-    bridge.port.postMessage(init);
-    return port;
+    const { init, session } = this.session(scope, { lent: true, shared: false });
+    const { port1, port2 } = new MessageChannel();
+    this.link(port1, () => session).serve(session);
+    port1.postMessage(init);
+    return port2;
   }
 
   /**
-   * Opens a connection to `scope`: the port for the other side and what it must be told first.
-   * The pool sends `init` inside its task message instead of as a first port message.
+   * Opens a connection to `scope`: the owner's session and the `init` the remote must be told.
+   * A `shared` session travels over a thread's link, so its init names it.
    * @internal
    */
-  open(scope: ScopeRef, { lent }: { lent: boolean }): { port: MessagePort; init: PortInit; bridge: PortBridge } {
+  session(scope: ScopeRef, { lent, shared }: { lent: boolean; shared: boolean }): { init: PortInit; session: Session } {
     const snapshot = scope.snapshot();
-    const { port1, port2 } = new MessageChannel();
     const prefix = `w${(this.#nextConnection += 1)}`;
-    const bridge = new PortBridge(this, port1, scope.id, prefix, lent, (released) => this.#bridges.delete(released), snapshot);
-    this.#bridges.add(bridge);
+    const id = shared ? uuid4() : undefined;
+    const session = new Session(this, id, scope.id, prefix, lent, snapshot);
     const { maxBreadcrumbs, mailboxLimit } = this.#options;
-    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot: encodeSnapshot(snapshot), lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW };
-    return { port: port2, init, bridge };
+    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot: encodeSnapshot(snapshot), lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, ...(id && { session: id }) };
+    return { init, session };
+  }
+
+  /**
+   * Serves a port whose messages name sessions found by `lookup`; the port and its sessions are
+   * released when it closes or the service closes. @internal
+   */
+  link(port: MessagePort, lookup: SessionLookup): PortBridge {
+    this.#assertOpen();
+    const bridge = new PortBridge(port, lookup, (released) => this.#bridges.delete(released));
+    this.#bridges.add(bridge);
+    return bridge;
   }
 
   stats(): ScopeServiceStats {

@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import {
   decodeSnapshot,
@@ -13,11 +12,12 @@ import {
 } from '../protocol/index.js';
 import { MAX_BATCH } from '../actors/mailbox.js';
 import { ScopeEntry } from '../actors/scope-entry.js';
+import type { Channel } from './link.js';
 
 type Waiter = { resolve: (value: unknown) => void; reject: (error: ScopeError) => void };
 
 /**
- * A remote handle's end of a port: the local views of the scopes it can reach (reduced by the
+ * A remote handle's end of a connection: the local views of the scopes it can reach (reduced by the
  * owner's own `ScopeEntry`, so reads show this side's writes at once), and the outgoing queue,
  * sent as one batch per turn within the credit the owner grants (`init.window` batches in
  * flight). Replies come back by batch `seq` and message index.
@@ -44,7 +44,7 @@ export class Connection {
   #lostWork = false;
 
   constructor(
-    private readonly port: MessagePort,
+    private readonly channel: Channel,
     readonly init: PortInit,
   ) {
     // Decoded once, and only if this side reads the scope or refreshes it unchanged.
@@ -52,8 +52,10 @@ export class Connection {
     const load = () => (start ??= decodeSnapshot(init.snapshot));
     this.#views.set(init.scope, ScopeEntry.deferred(init.scope, init.snapshot.isolationId, load, init.maxBreadcrumbs));
     this.#fromOwner.set(init.scope, load);
-    port.on('message', (reply: PortReply) => this.#receive(reply));
-    port.on('close', () => this.#disconnect(new ScopeError('SERVICE_CLOSED', 'the connection to the scope owner closed')));
+    channel.listen(
+      (reply) => this.#receive(reply),
+      () => this.#disconnect(new ScopeError('SERVICE_CLOSED', 'the connection to the scope owner closed')),
+    );
   }
 
   /** This side's view of `id`. @throws ScopeError SCOPE_CLOSED, SERVICE_CLOSED */
@@ -137,7 +139,7 @@ export class Connection {
   }
 
   disconnect(): void {
-    this.port.close();
+    this.channel.close();
   }
 
   #applyLocally(message: Message): void {
@@ -171,7 +173,7 @@ export class Connection {
       const seq = (this.#seq += 1);
       if (this.#awaiting.size) this.#expectReplies(seq, messages);
       this.#inFlight += 1;
-      this.port.postMessage({ v, type: 'batch', seq, messages });
+      this.channel.post({ v, type: 'batch', session: this.init.session, seq, messages });
     }
   };
 

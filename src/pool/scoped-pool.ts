@@ -1,10 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import { Piscina } from 'piscina';
+import type { MessagePort } from 'node:worker_threads';
 import { PROTOCOL_VERSION, ScopeError } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';
+import type { PortBridge } from '../actors/port-bridge.js';
+import type { Session } from '../actors/session.js';
+import { isLinkOffer } from './link.js';
 import type { ScopedTaskMessage } from './worker.js';
 
-/** The longest a failed task's port is given to deliver what it carried before it is closed anyway. */
+/** The longest a failed task is given to deliver what it sent before its session is released anyway. */
 const CLOSE_GRACE_MS = 5_000;
 
 function graceElapsed(): Promise<void> {
@@ -30,10 +34,12 @@ export interface ScopedRunOptions extends PiscinaRunOptions {
 /**
  * A piscina pool whose tasks carry a scope. Each `run()` hands the task (a `scopedTask` in the
  * worker file) a handle on a fresh fork of the given scope, or on the scope itself with
- * `fork: false`, with the port and starting snapshot in the task message itself. `run()` settles
- * only after the owner applied every message the task sent; the task's fork and whatever the
- * task forked and left open are closed when it settles, however it settles (result, throw,
- * abort, a crashed worker). Piscina's options and run options pass through.
+ * `fork: false`, with its starting snapshot in the task message itself. Each worker thread talks
+ * to the owner over one link of its own, offered once through piscina's `message` event (see
+ * `isLinkOffer`), which carries the sessions of every task it runs. `run()` settles only after
+ * the owner applied every message the task sent; the task's fork and whatever the task forked
+ * and left open are closed when it settles, however it settles (result, throw, abort, a crashed
+ * worker). Piscina's options and run options pass through.
  * @example
  * const pool = new ScopedPool({ service, filename: new URL('./task.js', import.meta.url).href });
  * const result = await pool.run({ id: 7 }, { scope: request });
@@ -45,18 +51,22 @@ export class ScopedPool<T = unknown, R = unknown> {
   readonly #service: ScopeService;
   readonly #context: ScopedPoolOptions['context'];
   /**
-   * Aborted when the service closes. That cuts every task's port: a task still queued would start
-   * with a dead port (its worker may never see the close) and one running would fail on its next
-   * write, so both are aborted and every run() settles. One signal for all tasks: combining
-   * signals per task (AbortSignal.any) costs more than piscina's whole dispatch.
+   * Aborted when the service closes. That cuts every link: a task still queued would start
+   * without one and one running would fail on its next write, so both are aborted and every run()
+   * settles. One signal for all tasks: combining signals per task (AbortSignal.any) costs more
+   * than piscina's whole dispatch.
    */
   readonly #cut = new AbortController();
   readonly #unsubscribe: () => void;
+  readonly #links = new Set<PortBridge>();
+  /** Sessions of the tasks in flight, by id; the link that first names one holds it alone. */
+  readonly #sessions = new Map<string, { readonly session: Session; link?: PortBridge }>();
 
   constructor({ service, context, ...options }: ScopedPoolOptions) {
     this.#service = service;
     this.#context = context;
     this.piscina = new Piscina(options);
+    this.piscina.on('message', (message: unknown) => isLinkOffer(message) && this.#adopt(message.port));
     setMaxListeners(0, this.#cut.signal); // piscina listens once per queued task
     this.#unsubscribe = service.onClosing(() => this.#cut.abort(new ScopeError('SERVICE_CLOSED', 'the scope service closed')));
   }
@@ -67,25 +77,28 @@ export class ScopedPool<T = unknown, R = unknown> {
    *   for a closed scope or service, also when the service closes while the task is queued or
    *   running; else whatever the task or piscina throws.
    */
-  async run(data: T, { scope, fork = true, transferList = [], signal, ...options }: ScopedRunOptions = {}): Promise<R> {
+  async run(data: T, { scope, fork = true, signal, ...options }: ScopedRunOptions = {}): Promise<R> {
     const base = scope ?? this.#context?.getCurrentScope();
     if (!base) throw new ScopeError('INVALID_MESSAGE', 'ScopedPool.run needs a scope, or a context to take the current scope from');
     const target = fork ? base.fork() : base;
     try {
-      const { port, init, bridge } = this.#service.open(target, { lent: !fork });
+      const { init, session } = this.#service.session(target, { lent: !fork, shared: true });
+      const entry: { readonly session: Session; link?: PortBridge } = { session };
+      this.#sessions.set(session.id!, entry);
       try {
-        const task: ScopedTaskMessage<T> = { scopeActorTask: PROTOCOL_VERSION, data, port, init };
+        const task = { scopeActorTask: PROTOCOL_VERSION, data, init } as ScopedTaskMessage<T>;
         const aborted = signal ? AbortSignal.any([signal as AbortSignal, this.#cut.signal]) : this.#cut.signal;
-        return await this.piscina.run(task, { ...options, signal: aborted, transferList: [...transferList, port] as PiscinaRunOptions['transferList'] });
+        return await this.piscina.run(task, { ...options, signal: aborted });
       } catch (error) {
-        // A task that failed (threw, crashed, was aborted) may have sent messages still queued on
-        // the port: its side closes when the thread lets go of it, after them, so wait for that.
-        await Promise.race([bridge.closed, graceElapsed()]);
-        // Closing the service cuts every connection: running tasks lose their port, queued ones cannot be sent.
+        // A task that failed (threw, crashed, was aborted) may have sent messages that are still
+        // queued: take what is there, then wait for the task's end or its thread's link closing.
+        for (const link of this.#links) link.drain();
+        if (entry.link) await Promise.race([session.ended, entry.link.closed, graceElapsed()]);
         if (this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: error });
         throw error;
       } finally {
-        bridge.release();
+        this.#sessions.delete(session.id!);
+        session.release();
       }
     } finally {
       if (fork) target.close();
@@ -102,5 +115,20 @@ export class ScopedPool<T = unknown, R = unknown> {
   destroy(): Promise<void> {
     this.#unsubscribe();
     return this.piscina.destroy();
+  }
+
+  #adopt(port: MessagePort): void {
+    if (this.#service.closed) return void port.close();
+    const link = this.#service.link(port, (id) => this.#claim(id, link));
+    link.closed.then(() => this.#links.delete(link));
+    this.#links.add(link);
+    port.unref(); // the tasks keep the pool busy; an idle link must not keep the process alive
+  }
+
+  #claim(id: string | undefined, link: PortBridge): Session | undefined {
+    const entry = id === undefined ? undefined : this.#sessions.get(id);
+    if (!entry || (entry.link && entry.link !== link)) return undefined;
+    entry.link = link;
+    return entry.session;
   }
 }

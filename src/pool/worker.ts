@@ -1,16 +1,20 @@
 import type { MessagePort } from 'node:worker_threads';
 import { PROTOCOL_VERSION, ScopeError, type PortInit } from '../protocol/index.js';
+import { isWorkerThread } from 'piscina';
 import { Connection } from './connection.js';
+import { portChannel, threadLink } from './link.js';
 import { ScopeClient } from './scope-client.js';
 
 export { ScopeClient } from './scope-client.js';
 
-/** What `ScopedPool.run` hands a worker: the caller's data, the port, and the connection's init, in one message. */
+/**
+ * What `ScopedPool.run` hands a worker: the caller's data and the connection's init, in one
+ * message. The connection runs over the thread's link (`init.session` names it), not a port of its own.
+ */
 export interface ScopedTaskMessage<T> {
   readonly scopeActorTask: typeof PROTOCOL_VERSION;
   readonly data: T;
-  readonly port: MessagePort;
-  readonly init: PortInit;
+  readonly init: PortInit & { readonly session: string };
 }
 
 /**
@@ -25,11 +29,13 @@ export interface ScopedTaskMessage<T> {
  * });
  */
 export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>): (task: ScopedTaskMessage<T>) => Promise<R> {
+  // Opened as piscina loads the task file, so the offer reaches the pool before any task runs.
+  if (isWorkerThread) threadLink();
   return async (task) => {
     if (task?.scopeActorTask !== PROTOCOL_VERSION) {
       throw new ScopeError('INVALID_MESSAGE', 'scopedTask received a task that did not come from ScopedPool.run');
     }
-    const connection = new Connection(task.port, task.init);
+    const connection = new Connection(threadLink().channel(task.init.session), task.init);
     let result: R;
     try {
       result = await fn(task.data, new ScopeClient(connection, task.init.scope));
@@ -61,7 +67,7 @@ export function connectScope(port: MessagePort): Promise<ScopeClient> {
         reject(new ScopeError('INVALID_MESSAGE', 'the port did not come from service.connect()'));
         return;
       }
-      resolve(new ScopeClient(new Connection(port, init), init.scope));
+      resolve(new ScopeClient(new Connection(portChannel(port), init), init.scope));
     };
     port.on('message', greet);
   });

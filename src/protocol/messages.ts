@@ -39,9 +39,18 @@ export type MessageType = Message['type'];
 export interface Batch {
   readonly v: typeof PROTOCOL_VERSION;
   readonly type: 'batch';
+  /** The session it belongs to, on a link that carries several (a pool worker thread's). */
+  readonly session?: string;
   /** Grows by one per batch from a sender, so the receiver can acknowledge and detect gaps. */
   readonly seq: number;
   readonly messages: readonly unknown[];
+}
+
+/** On a link: the sender is done with `session`; everything it sent for it came before. */
+export interface SessionEnd {
+  readonly v: typeof PROTOCOL_VERSION;
+  readonly type: 'end';
+  readonly session: string;
 }
 
 export const GLOBAL_SCOPE_ID: ScopeId = 'global';

@@ -1,6 +1,6 @@
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import { invalid, type SerializedScopeError } from './errors.js';
-import { PROTOCOL_VERSION, type Batch } from './messages.js';
+import { PROTOCOL_VERSION, type Batch, type SessionEnd } from './messages.js';
 import type { EncodedSnapshot } from './start.js';
 import { isPlainObject } from './values.js';
 import { describe } from './validate.js';
@@ -27,6 +27,11 @@ export interface PortInit {
   readonly mailboxLimit: number;
   /** Batches a handle may have sent and not yet seen acknowledged (credit-based flow). */
   readonly window: number;
+  /**
+   * Set when the connection runs over its thread's shared link (a pool task): every batch names
+   * it, and the handle ends it with a `SessionEnd`. Absent on a port of the connection's own.
+   */
+  readonly session?: string;
 }
 
 /** The reply to message `index` of batch `seq`, when it has more to say than "applied". */
@@ -37,22 +42,28 @@ export type MessageReply =
   | { readonly index: number; readonly same: true };
 
 export type PortReply =
-  /** Batch `seq` was applied; returns one credit. */
-  | { readonly v: typeof PROTOCOL_VERSION; readonly type: 'ack'; readonly seq: number; readonly replies: readonly MessageReply[] }
+  /** Batch `seq` (of `session`, on a link) was applied; returns one credit. */
+  | { readonly v: typeof PROTOCOL_VERSION; readonly type: 'ack'; readonly session?: string; readonly seq: number; readonly replies: readonly MessageReply[] }
   /** The capture of message `index` of batch `seq` went through the pipeline (or failed). */
   | {
       readonly v: typeof PROTOCOL_VERSION;
       readonly type: 'captured';
+      readonly session?: string;
       readonly seq: number;
       readonly index: number;
       readonly eventId?: string;
       readonly error?: SerializedScopeError;
     };
 
-/** Checks a batch envelope; its messages are checked one by one by `validateMessage`. */
-export function validateBatch(input: unknown): Batch {
-  if (!isPlainObject(input) || input.type !== 'batch') throw invalid('a port message must be a batch envelope');
+/** Checks what a remote posts: a batch envelope (its messages are checked one by one by `validateMessage`) or a session's end. */
+export function validatePortMessage(input: unknown): Batch | SessionEnd {
+  if (!isPlainObject(input) || (input.type !== 'batch' && input.type !== 'end')) throw invalid('a port message must be a batch envelope or a session end');
   if (input.v !== PROTOCOL_VERSION) throw invalid(`unsupported protocol version ${describe(input.v)}; this owner speaks ${PROTOCOL_VERSION}`);
+  if (input.session !== undefined && typeof input.session !== 'string') throw invalid('session must be a string');
+  if (input.type === 'end') {
+    if (input.session === undefined) throw invalid('an end names its session');
+    return input as unknown as SessionEnd;
+  }
   if (!Number.isSafeInteger(input.seq)) throw invalid('batch.seq must be an integer');
   if (!Array.isArray(input.messages)) throw invalid('batch.messages must be an array');
   return input as unknown as Batch;

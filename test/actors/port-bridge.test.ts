@@ -4,6 +4,7 @@ import { createScopeService, type ScopeService } from '../../src/index.js';
 import { decodeSnapshot, encodeSnapshot, type PortInit } from '../../src/protocol/index.js';
 import { RawPeer } from '../shared/raw-peer.js';
 import { Connection } from '../../src/pool/connection.js';
+import { portChannel } from '../../src/pool/link.js';
 
 let service: ScopeService;
 let peer: RawPeer;
@@ -71,8 +72,11 @@ describe('the owner end of a port', () => {
   it('on release, applies what the other side posted before it died, though not yet dispatched here', () => {
     const scope = service.fork({ isolation: true });
     const baseline = (scope.snapshot(), service.stats().scopes);
-    const { port, bridge } = service.open(scope, { lent: true });
-    const child = `${bridge.prefix}.1`;
+    const { init, session } = service.session(scope, { lent: true, shared: false });
+    const { port1, port2: port } = new MessageChannel();
+    const bridge = service.link(port1, () => session);
+    bridge.serve(session);
+    const child = `${init.prefix}.1`;
     port.postMessage({ v: 1, type: 'batch', seq: 1, messages: [
       { v: 1, type: 'setTag', scope: scope.id, key: 'last', value: 'words' },
       { v: 1, type: 'fork', scope: scope.id, id: child },
@@ -97,7 +101,7 @@ describe('the remote end: credit-based flow', () => {
     const { port1: owner, port2: remote } = new MessageChannel();
     const window = 2;
     const snapshot = createScopeService().fork().snapshot();
-    const connection = new Connection(remote, { v: 1, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: true, prefix: 'w1', maxBreadcrumbs: 10, mailboxLimit: 100_000, window });
+    const connection = new Connection(portChannel(remote), { v: 1, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: true, prefix: 'w1', maxBreadcrumbs: 10, mailboxLimit: 100_000, window });
     const batches: Array<{ seq: number; messages: unknown[] }> = [];
     let wake = (): void => {};
     owner.on('message', (batch) => {

@@ -104,7 +104,8 @@ describe('faults', () => {
   it('an aborted task closes its scopes and keeps what it sent', async () => {
     const iso = service.fork({ isolation: true });
     const controller = new AbortController();
-    const hanging = new Promise((resolve) => pool.piscina.once('message', resolve));
+    // The pool's message event also carries each thread's link offer: wait for the task's own word.
+    const hanging = new Promise((resolve) => pool.piscina.on('message', (message) => message === 'hanging' && resolve(message)));
     const run = pool.run(null, { scope: iso, fork: false, name: 'hang', signal: controller.signal });
     expect(await hanging).toBe('hanging');
     expect(iso.snapshot().tags).toEqual({ before: 'abort' });

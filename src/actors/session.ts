@@ -1,0 +1,129 @@
+import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
+import {
+  PROTOCOL_VERSION as v,
+  ScopeError,
+  type Message,
+  type MessageReply,
+  type Ownership,
+  type PortReply,
+} from '../protocol/index.js';
+import type { DeliveryResult } from './service.js';
+
+/** What a session needs of the service: the one delivery path every sender uses. */
+export interface DeliveryTarget {
+  deliver(messages: readonly unknown[], ownership: Ownership, admit?: (message: Message) => void): DeliveryResult[];
+  send(message: unknown): unknown;
+  /** Whether `id` names a live scope now (after every queued write). */
+  isLive(id: ScopeId): boolean;
+}
+
+/**
+ * The owner's side of one remote handle's connection, whatever carries it (a port of its own, or
+ * a thread's shared link): its capability and what it was told. It reaches only the scope it was
+ * given and the scopes it forked (ids under its prefix); on release, the forks it left open are
+ * closed.
+ */
+export class Session {
+  readonly #reachable = new Set<ScopeId>();
+  readonly #forked = new Set<ScopeId>();
+  /** The last snapshot sent per scope, so an unchanged one is answered with `same` instead of a copy. */
+  readonly #sent = new Map<ScopeId, ScopeSnapshot>();
+  #released = false;
+  #onEnded!: () => void;
+  /** Settles when the remote said it is done (everything it sent came before) or the session was released. */
+  readonly ended = new Promise<void>((resolve) => (this.#onEnded = resolve));
+
+  constructor(
+    private readonly target: DeliveryTarget,
+    /** Names the session on a shared link; undefined on a port of its own. */
+    readonly id: string | undefined,
+    readonly root: ScopeId,
+    readonly prefix: string,
+    /** A lent scope belongs to someone else: the handle may use it but not close it. */
+    private readonly lent: boolean,
+    initial: ScopeSnapshot,
+  ) {
+    this.#reachable.add(root);
+    this.#sent.set(root, initial);
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Applies batch `seq` and answers through `post`: one ack now, a `captured` per capture later. */
+  receive(seq: number, messages: readonly unknown[], post: (reply: PortReply) => void): void {
+    const session = this.id;
+    // Fresh from a structured clone: nobody else holds these objects, so they are frozen in place.
+    const results = this.target.deliver(messages, 'cloned', (message) => this.#admit(message));
+    const replies: MessageReply[] = [];
+    for (let index = 0; index < results.length; index++) {
+      const result = results[index];
+      if (result === undefined) continue;
+      if (result instanceof ScopeError) replies.push({ index, error: result.toJSON() });
+      else if (result instanceof Promise) this.#whenCaptured(seq, index, result, post);
+      else if (this.#sent.get(result.id) === result) replies.push({ index, same: true });
+      else {
+        this.#sent.set(result.id, result);
+        replies.push({ index, snapshot: result });
+      }
+    }
+    post({ v, type: 'ack', session, seq, replies });
+  }
+
+  /** The remote is done: everything it sent for this session came before. */
+  end(): void {
+    this.#onEnded();
+  }
+
+  /** Closes every scope this session forked and did not close. Idempotent. */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#onEnded();
+    for (const id of this.#forked) {
+      try {
+        this.target.send({ v, type: 'close', scope: id });
+      } catch {
+        // Already gone (closed by the service, or never created): nothing left to release.
+      }
+    }
+    this.#forked.clear();
+    this.#sent.clear();
+  }
+
+  /** Runs before each message is applied, in order, so forks earlier in a batch are reachable later in it. */
+  #admit(message: Message): void {
+    if (this.#released || !this.#reachable.has(message.scope)) {
+      throw new ScopeError('UNKNOWN_SCOPE', `this connection cannot reach scope ${message.scope}`);
+    }
+    if (message.type === 'fork') {
+      if (!message.id.startsWith(`${this.prefix}.`)) {
+        throw new ScopeError('INVALID_MESSAGE', `fork ids of this connection must start with ${this.prefix}.`);
+      }
+      // Checked here, not left to the owner: reach is granted before the fork is applied, so a fork
+      // of an id someone else already holds would otherwise hand this connection their scope.
+      if (this.target.isLive(message.id)) throw new ScopeError('INVALID_MESSAGE', `scope id ${message.id} is already taken`);
+      this.#reachable.add(message.id);
+      this.#forked.add(message.id);
+    } else if (message.type === 'close') {
+      if (message.scope === this.root && this.lent) {
+        throw new ScopeError('INVALID_MESSAGE', `scope ${this.root} is lent to this connection; its owner closes it`);
+      }
+      this.#reachable.delete(message.scope);
+      this.#forked.delete(message.scope);
+      this.#sent.delete(message.scope);
+    }
+  }
+
+  #whenCaptured(seq: number, index: number, capture: Promise<string>, post: (reply: PortReply) => void): void {
+    const session = this.id;
+    capture.then(
+      (eventId) => post({ v, type: 'captured', session, seq, index, eventId }),
+      (error: unknown) => {
+        const failure = error instanceof ScopeError ? error : new ScopeError('INVALID_MESSAGE', String(error));
+        post({ v, type: 'captured', session, seq, index, error: failure.toJSON() });
+      },
+    );
+  }
+}

@@ -9,9 +9,10 @@ export const MAX_BATCH = 1024;
  * (`flush()`), so readers always see every write made before them.
  */
 export class Mailbox {
-  // Preallocated and filled by index: growing an array by push while a burst arrives costs
-  // more than the rest of queueing a message.
-  #pending: Message[] = new Array(MAX_BATCH);
+  // Preallocated as large as the last batch and filled by index: growing an array by push while
+  // a burst arrives costs more than the rest of queueing a message, and a full-size array for
+  // the one write a reader flushes costs more than the write.
+  #pending: Message[] = [];
   #count = 0;
   #scheduled = false;
 
@@ -40,7 +41,7 @@ export class Mailbox {
     if (this.#count === 0) return;
     const batch = this.#pending;
     batch.length = this.#count;
-    this.#pending = new Array(MAX_BATCH);
+    this.#pending = new Array(this.#count);
     this.#count = 0;
     this.deliver(batch);
   }

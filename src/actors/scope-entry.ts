@@ -14,6 +14,9 @@ import {
 import { GLOBAL_SCOPE_ID, type ForkMessage } from '../protocol/index.js';
 import { newTrace } from './ids.js';
 
+/** Writes a deferred entry keeps waiting before it decodes its start: a long writer must not hoard them. */
+const MAX_DEFERRED_WRITES = 256;
+
 /** A start not yet decoded: how to get it, and the writes made before anyone read. */
 interface Deferred {
   readonly load: () => ScopeSnapshot;
@@ -76,7 +79,9 @@ export class ScopeEntry {
   }
 
   apply(mutation: Mutation, options: ReduceOptions): void {
-    if (this.#deferred) this.#deferred.writes.push([mutation, options]);
+    const deferred = this.#deferred;
+    if (deferred && deferred.writes.push([mutation, options]) < MAX_DEFERRED_WRITES) return;
+    if (deferred) this.#ready();
     else if (this.#draft!.apply(mutation, options)) {
       this.#version += 1;
       this.#snapshot = undefined;

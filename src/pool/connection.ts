@@ -84,7 +84,12 @@ export class Connection {
     this.#applyLocally(message);
     const last = this.#batches.at(-1);
     if (last && last.length < MAX_BATCH) last.push(message);
-    else this.#batches.push([message]);
+    else {
+      // Full batches go out now, not at the end of the turn: the owner applies them while this
+      // side goes on writing. (Only full ones: a request registers its waiter after `write`.)
+      if (last) this.#post();
+      this.#batches.push([message]);
+    }
     this.#unsent += 1;
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -167,6 +172,10 @@ export class Connection {
 
   readonly #flush = (): void => {
     this.#scheduled = false;
+    this.#post();
+  };
+
+  #post(): void {
     while (this.#batches.length && this.#inFlight < this.init.window && !this.#lost) {
       const messages = this.#batches.shift()!;
       this.#unsent -= messages.length;
@@ -175,7 +184,7 @@ export class Connection {
       this.#inFlight += 1;
       this.channel.post({ v, type: 'batch', session: this.init.session, seq, messages });
     }
-  };
+  }
 
   /** Moves the waiters of messages in batch `seq` to where its replies will find them. */
   #expectReplies(seq: number, messages: Message[]): void {

@@ -13,7 +13,12 @@ export const MAX_DEPTH = 64;
 export function frozenCopy<T>(value: T, path: string): T {
   // Primitives are by far the most common value: no walk, no allocation.
   if (typeof value !== 'object' || value === null) return check(value, path) as T;
-  return new Walk(path, true).copy(value, 0) as T;
+  try {
+    return fast(value, true, 0, []) as T;
+  } catch (error) {
+    if (error !== REWALK) throw error;
+    return new Walk(path, true).copy(value, 0) as T;
+  }
 }
 
 /**
@@ -22,7 +27,54 @@ export function frozenCopy<T>(value: T, path: string): T {
  */
 export function frozenInPlace<T>(value: T, path: string): T {
   if (typeof value !== 'object' || value === null) return check(value, path) as T;
-  return new Walk(path, false).copy(value, 0) as T;
+  try {
+    return fast(value, false, 0, []) as T;
+  } catch (error) {
+    if (error !== REWALK) throw error;
+    return new Walk(path, false).copy(value, 0) as T;
+  }
+}
+
+/** Thrown by the fast walk at anything it would refuse: the careful walk then says where and why. */
+const REWALK = new Error('rewalk');
+
+/**
+ * The walk of valid data, which is nearly all data: no path kept, no walker allocated. At the
+ * first value it would refuse it gives up, and `Walk` (which keeps the path) walks again to
+ * report it precisely.
+ */
+function fast(value: object, copying: boolean, depth: number, ancestors: object[]): object {
+  if (depth >= MAX_DEPTH || ancestors.includes(value)) throw REWALK;
+  ancestors.push(value);
+  let out: Record<string | number, unknown>;
+  if (Array.isArray(value)) {
+    out = (copying ? new Array<unknown>(value.length) : value) as unknown as Record<number, unknown>;
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue; // a hole stays a hole, as structured clone keeps it
+      const item: unknown = value[i];
+      const kept = typeof item === 'object' && item !== null ? fast(item, copying, depth + 1, ancestors) : primitive(item);
+      if (copying) out[i] = kept;
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw REWALK;
+    const source = value as Record<string, unknown>;
+    out = copying ? {} : source;
+    const keys = Object.keys(source);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const item = source[key];
+      const kept = typeof item === 'object' && item !== null ? fast(item, copying, depth + 1, ancestors) : primitive(item);
+      if (copying) setData(out, key, kept);
+    }
+  }
+  ancestors.pop();
+  return Object.freeze(out);
+}
+
+function primitive(value: unknown): unknown {
+  if (typeof value === 'function' || typeof value === 'symbol') throw REWALK;
+  return value;
 }
 
 function check(value: unknown, path: string): unknown {

@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScopeService, type ScopeService } from '../../src/index.js';
-import { decodeSnapshot, encodeSnapshot, type PortInit } from '../../src/protocol/index.js';
+import { decodeSnapshot, encodeSnapshot, type Batch, type PortInit } from '../../src/protocol/index.js';
 import { RawPeer } from '../shared/raw-peer.js';
 import { Connection } from '../../src/pool/connection.js';
 import { portChannel } from '../../src/pool/link.js';
@@ -123,6 +123,18 @@ describe('the remote end: credit-based flow', () => {
     await drained;
     expect(batches.map((b) => b.messages.length)).toEqual([1024, 1024, 1024, 1024, 904]);
     owner.close();
+  });
+
+  it('posts a full batch at once, while the sender is still writing, and the rest at the end of the turn', async () => {
+    const snapshot = createScopeService().fork().snapshot();
+    const posted: Batch[] = [];
+    const channel = { post: (batch: Batch) => void posted.push(batch), listen: () => {}, close: () => {} };
+    const connection = new Connection(channel, { v: 1, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: true, prefix: 'w1', maxBreadcrumbs: 10, mailboxLimit: 100_000, window: 8 });
+    for (let i = 0; i < 2_100; i++) connection.write({ v: 1, type: 'setTag', scope: snapshot.id, key: 'k', value: i });
+    expect(posted.map((b) => b.messages.length)).toEqual([1024, 1024]); // sent during the loop, not after it
+    await Promise.resolve();
+    expect(posted.map((b) => b.messages.length)).toEqual([1024, 1024, 52]);
+    expect(posted.map((b) => b.seq)).toEqual([1, 2, 3]);
   });
 
   it('refuses writes past mailboxLimit with MAILBOX_FULL and loses none it accepted', async () => {

@@ -21,4 +21,15 @@ describe('a deferred entry (a worker view whose start is still encoded)', () => 
     expect(loads).toBe(1);
     await service.close();
   });
+
+  it('decodes once a writer has made many writes, rather than keep them all', async () => {
+    const service = createScopeService();
+    const start = service.fork({ isolation: true }).snapshot();
+    let loads = 0;
+    const entry = ScopeEntry.deferred(start.id, start.isolationId, () => (loads++, start), 10);
+    for (let i = 0; i < 1_000; i++) entry.apply({ type: 'addBreadcrumb', breadcrumb: { timestamp: i, message: String(i) } }, { maxBreadcrumbs: 10 });
+    expect(loads).toBe(1);
+    expect(entry.snapshot()).toMatchObject({ version: 1_000, breadcrumbs: Array.from({ length: 10 }, (_, i) => ({ message: String(990 + i) })) });
+    await service.close();
+  });
 });

@@ -6,6 +6,7 @@ import {
   type MessageReply,
   type Ownership,
   type PortReply,
+  unpackMessages,
 } from '../protocol/index.js';
 import type { DeliveryResult } from './service.js';
 
@@ -55,7 +56,7 @@ export class Session {
   receive(seq: number, messages: readonly unknown[], post: (reply: PortReply) => void): void {
     const session = this.id;
     // Fresh from a structured clone: nobody else holds these objects, so they are frozen in place.
-    const results = this.target.deliver(messages, 'cloned', (message) => this.#admit(message));
+    const results = this.target.deliver(unpackMessages(messages), 'cloned', (message) => this.#admit(message));
     const replies: MessageReply[] = [];
     for (let index = 0; index < results.length; index++) {
       const result = results[index];

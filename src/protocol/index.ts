@@ -2,5 +2,5 @@ export { ScopeError, SCOPE_ERROR_CODES, type ScopeErrorCode, type SerializedScop
 export * from './messages.js';
 export { validateMessage, type Ownership } from './validate.js';
 export { decodeSnapshot, encodeSnapshot, type EncodedSnapshot } from './start.js';
-export { validatePortMessage, type PortInit, type PortReply, type MessageReply } from './port.js';
+export { packMessages, unpackMessages, type BreadcrumbRun, validatePortMessage, type PortInit, type PortReply, type MessageReply } from './port.js';
 export { frozenCopy, frozenInPlace, isPlainObject, MAX_DEPTH } from './values.js';

@@ -1,6 +1,6 @@
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import { invalid, type SerializedScopeError } from './errors.js';
-import { PROTOCOL_VERSION, type Batch, type SessionEnd } from './messages.js';
+import { PROTOCOL_VERSION, type Batch, type Message, type SessionEnd } from './messages.js';
 import type { EncodedSnapshot } from './start.js';
 import { isPlainObject } from './values.js';
 import { describe } from './validate.js';
@@ -67,4 +67,52 @@ export function validatePortMessage(input: unknown): Batch | SessionEnd {
   if (!Number.isSafeInteger(input.seq)) throw invalid('batch.seq must be an integer');
   if (!Array.isArray(input.messages)) throw invalid('batch.messages must be an array');
   return input as unknown as Batch;
+}
+
+/**
+ * On the wire, a run of `addBreadcrumb` messages to one scope travels as one entry holding the
+ * breadcrumbs alone: the run is the common case, and structured clone pays per object and per
+ * key, so this halves the cost of sending and receiving it. Message indexes (in replies) still
+ * count the messages one by one.
+ */
+export interface BreadcrumbRun {
+  readonly v: typeof PROTOCOL_VERSION;
+  readonly type: 'addBreadcrumbs';
+  readonly scope: string;
+  readonly breadcrumbs: readonly unknown[];
+}
+
+/** The wire form of a batch's messages: runs of breadcrumbs packed. */
+export function packMessages(messages: readonly Message[]): Array<Message | BreadcrumbRun> {
+  const out: Array<Message | BreadcrumbRun> = [];
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    const next = messages[i + 1];
+    if (message.type !== 'addBreadcrumb' || next?.type !== 'addBreadcrumb' || next.scope !== message.scope) {
+      out.push(message);
+      continue;
+    }
+    const breadcrumbs: unknown[] = [];
+    for (; i < messages.length && messages[i]!.type === 'addBreadcrumb' && messages[i]!.scope === message.scope; i++) {
+      breadcrumbs.push((messages[i] as Message & { breadcrumb: unknown }).breadcrumb);
+    }
+    i -= 1;
+    out.push({ v: PROTOCOL_VERSION, type: 'addBreadcrumbs', scope: message.scope, breadcrumbs });
+  }
+  return out;
+}
+
+/** The messages a batch's wire form stands for, one by one; anything else is left for the validator to judge. */
+export function unpackMessages(wire: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const item of wire) {
+    const run = item as Partial<BreadcrumbRun> | null;
+    if (typeof run !== 'object' || run === null || run.type !== 'addBreadcrumbs' || !Array.isArray(run.breadcrumbs)) {
+      out.push(item);
+      continue;
+    }
+    const { v, scope, breadcrumbs } = run;
+    for (let i = 0; i < breadcrumbs.length; i++) out.push({ v, type: 'addBreadcrumb', scope, breadcrumb: breadcrumbs[i] });
+  }
+  return out;
 }

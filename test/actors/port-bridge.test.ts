@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScopeService, type ScopeService } from '../../src/index.js';
-import { decodeSnapshot, encodeSnapshot, type Batch, type PortInit } from '../../src/protocol/index.js';
+import { decodeSnapshot, encodeSnapshot, packMessages, unpackMessages, type Batch, type Message, type PortInit } from '../../src/protocol/index.js';
 import { RawPeer } from '../shared/raw-peer.js';
 import { Connection } from '../../src/pool/connection.js';
 import { portChannel } from '../../src/pool/link.js';
@@ -32,6 +32,31 @@ describe('the owner end of a port', () => {
       { v: 1, type: 'snapshot', scope: init.scope },
     ]);
     expect(ack).toMatchObject({ type: 'ack', seq: 1, replies: [{ index: 1, snapshot: { tags: { given: 1, a: 1 } } }] });
+  });
+
+  it('unpacks a run of breadcrumbs into one message each: indexes count them one by one, a bad one refuses only itself', async () => {
+    const crumb = (message: unknown) => ({ timestamp: 1, message });
+    const ack = await peer.batch([
+      { v: 1, type: 'setTag', scope: init.scope, key: 'a', value: 1 },
+      { v: 1, type: 'addBreadcrumbs', scope: init.scope, breadcrumbs: [crumb('one'), crumb(2), crumb('three')] },
+      { v: 1, type: 'snapshot', scope: init.scope },
+      { v: 1, type: 'addBreadcrumbs', scope: init.scope, breadcrumbs: 'not a list' },
+    ]);
+    expect(ack).toMatchObject({ type: 'ack', replies: [
+      { index: 2, error: { code: 'INVALID_MESSAGE' } },
+      { index: 4, snapshot: { breadcrumbs: [{ message: 'one' }, { message: 'three' }] } },
+      { index: 5, error: { code: 'INVALID_MESSAGE' } },
+    ] });
+  });
+
+  it('packs what it sends the same way, and the owner gets every message in order', () => {
+    const scope = 'w1.1';
+    const add = (message: string, to = scope) => ({ v: 1, type: 'addBreadcrumb', scope: to, breadcrumb: { timestamp: 1, message } }) as Message;
+    const tag = { v: 1, type: 'setTag', scope, key: 'k', value: 1 } as Message;
+    const messages = [add('a'), tag, add('b'), add('c'), add('d', 'w1.2'), add('e', 'w1.2'), add('f')];
+    const packed = packMessages(messages);
+    expect(packed.map((m) => m.type)).toEqual(['addBreadcrumb', 'setTag', 'addBreadcrumbs', 'addBreadcrumbs', 'addBreadcrumb']);
+    expect(unpackMessages(packed)).toEqual(messages);
   });
 
   it('lets a connection reach only its scope and its own forks: everything else is UNKNOWN_SCOPE', async () => {

@@ -46,7 +46,7 @@ export interface ScopeServiceStats {
 }
 
 /** Batches a remote handle may have in flight unacknowledged: enough to keep both threads busy. */
-const PORT_WINDOW = 8;
+const PORT_WINDOW = 16;
 
 /** A message's result: nothing, a snapshot, an event id to come, or why it was rejected. */
 export type DeliveryResult = undefined | ScopeSnapshot | Promise<string> | ScopeError;

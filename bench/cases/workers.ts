@@ -48,22 +48,34 @@ export async function workerCases(): Promise<Row[]> {
   port1.close();
   rows.push(row('5. refresh() round trip vs raw MessagePort ping-pong', percentile(ours, 0.5), percentile(anchor, 0.5), 'µs p50', { ratio: 1 / 1.3, text: '≥ 0.77 (p50 within 1.3×)' }, { 'ours p99 µs': +percentile(ours, 0.99).toFixed(1), 'raw p99 µs': +percentile(anchor, 0.99).toFixed(1) }));
 
-  // 6. ScopedPool.run against Piscina.run on a no-op task, 32 in flight.
+  // 6. ScopedPool.run against Piscina.run on a no-op task, 32 in flight. Rounds of the two
+  // alternate, so a noisy moment on this shared machine falls on both alike.
   const tasks = QUICK ? 100 : 5_000;
-  const rate = async (run: () => Promise<unknown>) =>
-    median(rounds, async () => {
-      const started = performance.now();
-      let next = 0;
-      await Promise.all(Array.from({ length: 32 }, async () => {
-        while (next++ < tasks) await run();
-      }));
-      return tasks / ((performance.now() - started) / 1000);
-    });
-  const oursRate = await rate(() => pool.run(null, { scope: scopes[0], name: 'noop' }));
-  const rawRate = await rate(() => raw.run(null, { name: 'noop' }));
-  const oursWork = await rate(() => pool.run(null, { scope: scopes[0], name: 'work' }));
-  const rawWork = await rate(() => raw.run(null, { name: 'work' }));
-  rows.push(row('6. ScopedPool.run vs Piscina.run, no-op task', oursRate, rawRate, 'tasks/s', { ratio: 0.85, text: '≥ 0.85 (≤ 15 % loss)' }, { 'with ~1 ms of work: ours tasks/s': Math.round(oursWork), 'raw tasks/s': Math.round(rawWork), 'ratio': +(oursWork / rawWork).toFixed(2) }));
+  const once = async (run: () => Promise<unknown>, count: number) => {
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (next++ < count) await run();
+    }));
+    return count / ((performance.now() - started) / 1000);
+  };
+  // The ratio reported is the median of the rounds' own ratios: each pair ran back to back.
+  const rates = async (ours: () => Promise<unknown>, anchor: () => Promise<unknown>, count: number) => {
+    const a: number[] = [];
+    const b: number[] = [];
+    await once(ours, count); // warm-up: both paths compiled, every thread's link open
+    await once(anchor, count);
+    for (let r = 0; r < (QUICK ? 1 : 9); r++) {
+      a.push(await once(ours, count));
+      b.push(await once(anchor, count));
+    }
+    const mid = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+    return { ours: mid(a), anchor: mid(b), ratio: mid(a.map((x, i) => x / b[i]!)) };
+  };
+  const noop = await rates(() => pool.run(null, { scope: scopes[0], name: 'noop' }), () => raw.run(null, { name: 'noop' }), tasks);
+  const work = await rates(() => pool.run(null, { scope: scopes[0], name: 'work' }), () => raw.run(null, { name: 'work' }), QUICK ? 50 : 500);
+  const six = row('6. ScopedPool.run vs Piscina.run, no-op task', noop.ours, noop.anchor, 'tasks/s', { ratio: 0.85, text: '≥ 0.85 (≤ 15 % loss)' }, { 'median of round ratios': +noop.ratio.toFixed(2), 'with ~1 ms of work: ours tasks/s': Math.round(work.ours), 'raw tasks/s': Math.round(work.anchor), 'ratio': +work.ratio.toFixed(2) });
+  rows.push({ ...six, ratio: noop.ratio, pass: noop.ratio >= 0.85 });
 
   await pool.destroy();
   await raw.destroy();

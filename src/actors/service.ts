@@ -7,7 +7,7 @@ import { Mailbox } from './mailbox.js';
 import { ownerLogic, type Outcome, type PreparedCapture } from './owner.js';
 import { PortBridge, type SessionLookup } from './port-bridge.js';
 import { Session } from './session.js';
-import { uuid4 } from './ids.js';
+import { randomUUID } from 'node:crypto';
 import type { ScopeEntry } from './scope-entry.js';
 import type { ForkOptions } from './handle.js';
 import { ScopeRef } from './scope-ref.js';
@@ -152,7 +152,7 @@ export class ScopeService {
   session(scope: ScopeRef, { lent, shared }: { lent: boolean; shared: boolean }): { init: PortInit; session: Session } {
     const snapshot = scope.snapshot();
     const prefix = `w${(this.#nextConnection += 1)}`;
-    const id = shared ? uuid4() : undefined;
+    const id = shared ? randomUUID() : undefined;
     const session = new Session(this, id, scope.id, prefix, lent, snapshot);
     const { maxBreadcrumbs, mailboxLimit } = this.#options;
     const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot: encodeSnapshot(snapshot), lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, ...(id && { session: id }) };

@@ -25,11 +25,16 @@ const encodings = new WeakMap<readonly unknown[], { readonly of: ScopeSnapshot; 
 export function encodeSnapshot(snapshot: ScopeSnapshot): EncodedSnapshot {
   const { id, version, isolationId, breadcrumbs } = snapshot;
   let known = encodings.get(breadcrumbs);
-  if (!known || DATA_FIELDS.some((field) => known!.of[field] !== snapshot[field])) {
+  if (!known || !sameData(known.of, snapshot)) {
     known = { of: snapshot, bytes: shared(serialize({ ...snapshot, id: '', version: 0, isolationId: '' })) };
     encodings.set(breadcrumbs, known);
   }
   return { id, version, isolationId, data: known.bytes };
+}
+
+function sameData(a: ScopeSnapshot, b: ScopeSnapshot): boolean {
+  for (const field of DATA_FIELDS) if (a[field] !== b[field]) return false;
+  return true;
 }
 
 /**

@@ -18,8 +18,9 @@ const BREADCRUMB_KEYS: ReadonlySet<string> = new Set(['timestamp', 'message', 'c
  * How much of a message the validator may keep as it is, without copying:
  * - `borrowed`: anyone's object (`service.send`): each field is read once into a new envelope and
  *   every value is deep-copied, so a getter or a later change by the caller cannot reach a scope.
- * - `envelope`: the envelope was built for this call (a handle's own literal): it is checked and
- *   completed in place; the values in it are the caller's, so they are still deep-copied.
+ * - `envelope`: a handle's own literal, built for this call: its `v`, `type` and `scope` are the
+ *   handle's and taken as they are; the values in it are the caller's, so they are checked and
+ *   deep-copied into it, in place.
  * - `cloned`: envelope and values are fresh from a structured clone (a port): nobody else holds
  *   them, so they are checked and frozen in place, with no copy at all.
  */
@@ -105,12 +106,16 @@ const CHECKS: { readonly [T in MessageType]: (m: Input, own: Own) => void } = {
  */
 export function validateMessage(input: unknown, ownership: Ownership = 'borrowed'): Message {
   try {
-    // An envelope built for this call is a plain object literal: the prototype check is for the others.
-    if (ownership !== 'envelope' && !isPlainObject(input)) throw invalid('a message must be a plain object');
-    if ((input as Input).v !== v) throw invalid(`unsupported protocol version ${describe((input as Input).v)}; this owner speaks ${v}`);
-    const { type } = input as Input;
+    if (ownership === 'envelope') {
+      // A handle's own literal: v, type and scope are the handle's, only the values are the caller's.
+      CHECKS[(input as Message).type](input as Input, frozenCopy);
+      return input as Message;
+    }
+    if (!isPlainObject(input)) throw invalid('a message must be a plain object');
+    if (input.v !== v) throw invalid(`unsupported protocol version ${describe(input.v)}; this owner speaks ${v}`);
+    const { type } = input;
     if (typeof type !== 'string' || !Object.hasOwn(CHECKS, type)) throw invalid(`unknown message type ${describe(type)}`);
-    const m = ownership === 'borrowed' ? envelopeOf(input as Input, type as MessageType) : (input as Input);
+    const m = ownership === 'borrowed' ? envelopeOf(input, type as MessageType) : input;
     key(m.scope, 'scope');
     CHECKS[type as MessageType](m, ownership === 'cloned' ? frozenInPlace : frozenCopy);
     return m as unknown as Message;

@@ -2,7 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScopeService, type ScopeService, type ScopeSnapshot } from '../../src/index.js';
 import type { ScopedPool } from '../../src/pool/index.js';
-import { isLinkOffer } from '../../src/pool/link.js';
+import { isLinkOffer } from '../../src/pool/index.js';
 import { RawPeer } from '../shared/raw-peer.js';
 import { testPool } from '../shared/pool.js';
 

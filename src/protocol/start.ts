@@ -49,20 +49,10 @@ function shared(bytes: Uint8Array): Uint8Array {
 
 /** The deep-frozen snapshot that `encoded` stands for. */
 export function decodeSnapshot({ id, version, isolationId, data }: EncodedSnapshot): ScopeSnapshot {
-  const s = deserialize(data) as ScopeSnapshot;
-  return deepFreeze({
-    id,
-    version,
-    isolationId,
-    tags: s.tags,
-    extra: s.extra,
-    contexts: s.contexts,
-    user: s.user,
-    level: s.level,
-    fingerprint: s.fingerprint,
-    transactionName: s.transactionName,
-    breadcrumbs: s.breadcrumbs,
-    attachments: s.attachments,
-    propagationContext: s.propagationContext,
-  });
+  // Fresh from the bytes, so ours to complete: the blank identity they hold is filled in place.
+  const snapshot = deserialize(data) as { -readonly [K in keyof ScopeSnapshot]: ScopeSnapshot[K] };
+  snapshot.id = id;
+  snapshot.version = version;
+  snapshot.isolationId = isolationId;
+  return deepFreeze(snapshot);
 }

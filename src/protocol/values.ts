@@ -11,14 +11,7 @@ export const MAX_DEPTH = 64;
  * nesting deeper than MAX_DEPTH. Keys such as `__proto__` are stored as plain data.
  */
 export function frozenCopy<T>(value: T, path: string): T {
-  // Primitives are by far the most common value: no walk, no allocation.
-  if (typeof value !== 'object' || value === null) return check(value, path) as T;
-  try {
-    return fast(value, true, 0, []) as T;
-  } catch (error) {
-    if (error !== REWALK) throw error;
-    return new Walk(path, true).copy(value, 0) as T;
-  }
+  return own(value, path, true);
 }
 
 /**
@@ -26,12 +19,17 @@ export function frozenCopy<T>(value: T, path: string): T {
  * it is frozen in place and returned, not copied.
  */
 export function frozenInPlace<T>(value: T, path: string): T {
+  return own(value, path, false);
+}
+
+function own<T>(value: T, path: string, copying: boolean): T {
+  // Primitives are by far the most common value: no walk, no allocation.
   if (typeof value !== 'object' || value === null) return check(value, path) as T;
   try {
-    return fast(value, false, 0, []) as T;
+    return fast(value, copying, 0, []) as T;
   } catch (error) {
     if (error !== REWALK) throw error;
-    return new Walk(path, false).copy(value, 0) as T;
+    return new Walk(path, copying).copy(value, 0) as T;
   }
 }
 

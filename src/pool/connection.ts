@@ -137,6 +137,11 @@ export class Connection {
     if (refused) throw refused;
   }
 
+  /** Nothing was ever written, so there is nothing to send, close or wait for. */
+  get untouched(): boolean {
+    return this.#seq === 0 && this.#unsent === 0 && this.#views.size === 1;
+  }
+
   /** Closes the scopes this side forked and left open (the root is the pool's to close). */
   closeForks(): void {
     for (const id of this.#views.keys()) {

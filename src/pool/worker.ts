@@ -43,7 +43,8 @@ export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promis
       await settle(connection).catch(() => {});
       throw error;
     }
-    await settle(connection);
+    if (connection.untouched) connection.disconnect(); // the common quick task: no turn spent settling
+    else await settle(connection);
     return result;
   };
 }

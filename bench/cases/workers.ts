@@ -54,18 +54,26 @@ export async function workerCases(): Promise<Row[]> {
     rows.push(row(`4. worker → owner, ${workers} worker(s), vs raw MessagePort ×100`, ours, anchors[100]!, 'msgs/s', undefined, { 'raw single msgs/s': Math.round(anchors[1]!), 'target ours msgs/s': 5_000_000, pass: ours >= 5_000_000 ? 'yes' : 'no' }));
   }
 
-  // 5. refresh() round trip against a raw ping-pong, in alternating rounds (as case 6).
-  const trips = QUICK ? 50 : 600;
+  // 5. refresh() round trip against a raw ping-pong, in alternating rounds (as case 6): the
+  // ratio is the median of the rounds' p50 ratios. On this shared VM a round trip is either ~20
+  // or ~70 µs depending on how fast idle threads wake; pairing rounds keeps ours and the
+  // anchor in the same conditions.
+  const trips = QUICK ? 50 : 400;
   const ours: number[] = [];
   const anchor: number[] = [];
-  for (let r = 0; r < (QUICK ? 1 : 5); r++) {
-    ours.push(...((await pool.run({ count: trips }, { scope: scopes[0], fork: false, name: 'refresh' })) as number[]));
+  const ratios: number[] = [];
+  for (let r = 0; r < (QUICK ? 1 : 7); r++) {
+    const mine = (await pool.run({ count: trips }, { scope: scopes[0], fork: false, name: 'refresh' })) as number[];
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (n) => port1.postMessage(n));
-    anchor.push(...((await raw.run({ port: port2, count: trips }, { name: 'pingPong', transferList: [port2] })) as number[]));
+    const theirs = (await raw.run({ port: port2, count: trips }, { name: 'pingPong', transferList: [port2] })) as number[];
     port1.close();
+    ratios.push(percentile(theirs, 0.5) / percentile(mine, 0.5));
+    ours.push(...mine);
+    anchor.push(...theirs);
   }
-  rows.push(row('5. refresh() round trip vs raw MessagePort ping-pong', percentile(ours, 0.5), percentile(anchor, 0.5), 'µs p50', { ratio: 1 / 1.3, text: '≥ 0.77 (p50 within 1.3×)' }, { 'ours p99 µs': +percentile(ours, 0.99).toFixed(1), 'raw p99 µs': +percentile(anchor, 0.99).toFixed(1) }));
+  const five = row('5. refresh() round trip vs raw MessagePort ping-pong', percentile(ours, 0.5), percentile(anchor, 0.5), 'µs p50', { ratio: 1 / 1.3, text: '≥ 0.77 (p50 within 1.3×)' }, { 'median of round ratios': +percentile(ratios, 0.5).toFixed(2), 'ours p99 µs': +percentile(ours, 0.99).toFixed(1), 'raw p99 µs': +percentile(anchor, 0.99).toFixed(1) });
+  rows.push({ ...five, ratio: percentile(ratios, 0.5), pass: percentile(ratios, 0.5) >= 1 / 1.3 });
 
   // 6. ScopedPool.run against Piscina.run on a no-op task, 32 in flight. Rounds of the two
   // alternate, so a noisy moment on this shared machine falls on both alike.

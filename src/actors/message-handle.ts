@@ -92,8 +92,8 @@ export abstract class MessageHandle implements ScopeHandle {
   fork(options: ForkOptions = {}): MessageHandle {
     const isolation = options.isolation === true;
     const id = this.allocateId();
-    const trace = isolation || this.id === GLOBAL_SCOPE_ID ? { propagationContext: newTrace() } : {};
-    const message: ForkMessage = { v, type: 'fork', scope: this.id, id, isolation, ...trace };
+    const propagationContext = isolation || this.id === GLOBAL_SCOPE_ID ? newTrace() : undefined;
+    const message: ForkMessage = { v, type: 'fork', scope: this.id, id, isolation, propagationContext };
     this.write(message);
     return this.child(id);
   }

@@ -155,7 +155,7 @@ export class ScopeService {
     const id = shared ? randomUUID() : undefined;
     const session = new Session(this, id, scope.id, prefix, lent, snapshot);
     const { maxBreadcrumbs, mailboxLimit } = this.#options;
-    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot: encodeSnapshot(snapshot), lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, ...(id && { session: id }) };
+    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot: encodeSnapshot(snapshot), lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
     return { init, session };
   }
 

@@ -57,9 +57,7 @@ export class ScopeEntry {
 
   /** An entry holding what `snapshot` shows, to reduce further from. A cloned snapshot is frozen in place. */
   static fromSnapshot(snapshot: ScopeSnapshot, maxBreadcrumbs: number): ScopeEntry {
-    const { id, version, isolationId, breadcrumbs, ...rest } = deepFreeze(snapshot);
-    const data: ScopeData = Object.freeze({ ...rest, breadcrumbs: BreadcrumbLog.of(breadcrumbs, maxBreadcrumbs) });
-    return new ScopeEntry(id, isolationId, data, version);
+    return new ScopeEntry(snapshot.id, snapshot.isolationId, dataOf(snapshot, maxBreadcrumbs), snapshot.version);
   }
 
   /**
@@ -102,11 +100,17 @@ export class ScopeEntry {
     const deferred = this.#deferred;
     if (deferred) {
       this.#deferred = undefined;
-      const start = ScopeEntry.fromSnapshot(deferred.load(), deferred.maxBreadcrumbs);
-      this.#draft = start.#draft;
-      this.#version = start.#version;
+      const start = deferred.load();
+      this.#draft = new ScopeDraft(dataOf(start, deferred.maxBreadcrumbs));
+      this.#version = start.version;
       for (const [mutation, options] of deferred.writes) this.apply(mutation, options);
     }
     return this.#draft!;
   }
+}
+
+/** The data a snapshot shows, to reduce further from. A cloned snapshot is frozen in place. */
+function dataOf(snapshot: ScopeSnapshot, maxBreadcrumbs: number): ScopeData {
+  const { id, version, isolationId, breadcrumbs, ...rest } = deepFreeze(snapshot);
+  return Object.freeze({ ...rest, breadcrumbs: BreadcrumbLog.of(breadcrumbs, maxBreadcrumbs) });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
 import type { Breadcrumb, ScopeId, ScopeSnapshot } from '../scope/index.js';
@@ -7,7 +8,6 @@ import { Mailbox } from './mailbox.js';
 import { ownerLogic, type Outcome, type PreparedCapture } from './owner.js';
 import { PortBridge, type SessionLookup } from './port-bridge.js';
 import { Session } from './session.js';
-import { randomUUID } from 'node:crypto';
 import type { ScopeEntry } from './scope-entry.js';
 import type { ForkOptions } from './handle.js';
 import { ScopeRef } from './scope-ref.js';

@@ -30,9 +30,9 @@ export class Session {
   /** The last snapshot sent per scope, so an unchanged one is answered with `same` instead of a copy. */
   readonly #sent = new Map<ScopeId, ScopeSnapshot>();
   #released = false;
-  #done = false;
-  #ended: Promise<void> | undefined;
-  #onEnded: (() => void) | undefined;
+  #onEnded!: () => void;
+  /** Settles when the remote said it is done (everything it sent came before) or the session was released. */
+  readonly ended = new Promise<void>((resolve) => (this.#onEnded = resolve));
 
   constructor(
     private readonly target: DeliveryTarget,
@@ -52,11 +52,6 @@ export class Session {
     return this.#released;
   }
 
-  /** Settles when the remote said it is done (everything it sent came before) or the session was released. */
-  get ended(): Promise<void> {
-    // Made on demand: only a failed task waits for it, and a promise per task is not free.
-    return (this.#ended ??= this.#done ? Promise.resolve() : new Promise<void>((resolve) => (this.#onEnded = resolve)));
-  }
 
   /** Applies batch `seq` and answers through `post`: one ack now, a `captured` per capture later. */
   receive(seq: number, messages: readonly unknown[], post: (reply: PortReply) => void): void {
@@ -80,8 +75,7 @@ export class Session {
 
   /** The remote is done: everything it sent for this session came before. */
   end(): void {
-    this.#done = true;
-    this.#onEnded?.();
+    this.#onEnded();
   }
 
   /** Closes every scope this session forked and did not close. Idempotent. */

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { Piscina } from 'piscina';
 import type { MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { PROTOCOL_VERSION, ScopeError } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';
 import type { PortBridge } from '../actors/port-bridge.js';

@@ -68,7 +68,6 @@ export class ScopeService {
   readonly #mailbox: Mailbox;
   readonly #captures = new Set<Promise<unknown>>();
   readonly #bridges = new Set<PortBridge>();
-  readonly #onClosing = new Set<() => void>();
   #nextConnection = 0;
   #received = 0;
   #rejectedAtEntry = 0;
@@ -189,12 +188,6 @@ export class ScopeService {
     return (this.#closing ??= this.#shutdown());
   }
 
-  /** Calls `listener` once, when `close()` begins; returns the unsubscribe. @internal */
-  onClosing(listener: () => void): () => void {
-    this.#onClosing.add(listener);
-    return () => this.#onClosing.delete(listener);
-  }
-
   get closed(): boolean {
     return this.#closing !== undefined;
   }
@@ -286,8 +279,6 @@ export class ScopeService {
   }
 
   async #shutdown(): Promise<void> {
-    for (const listener of [...this.#onClosing]) listener();
-    this.#onClosing.clear();
     this.#mailbox.flush();
     for (const bridge of [...this.#bridges]) bridge.release();
     await Promise.allSettled([...this.#captures]);

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { PROTOCOL_VERSION, ScopeError } from '../protocol/index.js';
@@ -50,14 +49,6 @@ export class ScopedPool<T = unknown, R = unknown> {
   readonly piscina: Piscina<ScopedTaskMessage<T>, R>;
   readonly #service: ScopeService;
   readonly #context: ScopedPoolOptions['context'];
-  /**
-   * Aborted when the service closes. That cuts every link: a task still queued would start
-   * without one and one running would fail on its next write, so both are aborted and every run()
-   * settles. One signal for all tasks: combining signals per task (AbortSignal.any) costs more
-   * than piscina's whole dispatch.
-   */
-  readonly #cut = new AbortController();
-  readonly #unsubscribe: () => void;
   readonly #links = new Set<PortBridge>();
   /** Sessions of the tasks in flight, by id; the link that first names one holds it alone. */
   readonly #sessions = new Map<string, { readonly session: Session; link?: PortBridge }>();
@@ -67,17 +58,16 @@ export class ScopedPool<T = unknown, R = unknown> {
     this.#context = context;
     this.piscina = new Piscina(options);
     this.piscina.on('message', (message: unknown) => isLinkOffer(message) && this.#adopt(message.port));
-    setMaxListeners(0, this.#cut.signal); // piscina listens once per queued task
-    this.#unsubscribe = service.onClosing(() => this.#cut.abort(new ScopeError('SERVICE_CLOSED', 'the scope service closed')));
   }
 
   /**
    * Runs `data` through the task with its scope.
    * @throws ScopeError INVALID_MESSAGE without a scope or context; SCOPE_CLOSED/SERVICE_CLOSED
-   *   for a closed scope or service, also when the service closes while the task is queued or
-   *   running; else whatever the task or piscina throws.
+   *   for a closed scope or service; SERVICE_CLOSED when the service closes before the task's
+   *   writes reached it (a task queued or running then still runs; the first write it makes
+   *   fails); else whatever the task or piscina throws.
    */
-  async run(data: T, { scope, fork = true, signal, ...options }: ScopedRunOptions = {}): Promise<R> {
+  async run(data: T, { scope, fork = true, ...options }: ScopedRunOptions = {}): Promise<R> {
     const base = scope ?? this.#context?.getCurrentScope();
     if (!base) throw new ScopeError('INVALID_MESSAGE', 'ScopedPool.run needs a scope, or a context to take the current scope from');
     const target = fork ? base.fork() : base;
@@ -87,8 +77,10 @@ export class ScopedPool<T = unknown, R = unknown> {
       this.#sessions.set(session.id!, entry);
       try {
         const task = { scopeActorTask: PROTOCOL_VERSION, data, init } as ScopedTaskMessage<T>;
-        const aborted = signal ? AbortSignal.any([signal as AbortSignal, this.#cut.signal]) : this.#cut.signal;
-        return await this.piscina.run(task, { ...options, signal: aborted });
+        // No signal of ours: piscina runs an abortable task alone on its thread (concurrentTasksPerWorker
+        // would be void) and pays for a listener per task. A task outliving the service fails on its
+        // first write, which no longer reaches the owner.
+        return await this.piscina.run(task, options);
       } catch (error) {
         // A task that failed (threw, crashed, was aborted) may have sent messages that are still
         // queued: take what is there, then wait for the task's end or its thread's link closing.
@@ -107,13 +99,11 @@ export class ScopedPool<T = unknown, R = unknown> {
 
   /** As piscina's `close()`: waits for queued tasks (or not, with `force`). */
   close(options?: { force?: boolean }): Promise<void> {
-    this.#unsubscribe();
     return this.piscina.close(options);
   }
 
   /** As piscina's `destroy()`: stops every worker now. */
   destroy(): Promise<void> {
-    this.#unsubscribe();
     return this.piscina.destroy();
   }
 

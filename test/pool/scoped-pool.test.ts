@@ -78,6 +78,21 @@ describe('ScopedPool.run', () => {
     iso.close();
     await expect(pool.run({ tag: 'x', crumbs: 0 }, { scope: iso, name: 'write' })).rejects.toBeInstanceOf(ScopeError);
   });
+
+  it('runs tasks side by side on one thread with concurrentTasksPerWorker (no abort signal unless the caller gives one)', async () => {
+    const shared = testPool({ service, maxThreads: 1, minThreads: 1, concurrentTasksPerWorker: 2 });
+    try {
+      const iso = service.fork({ isolation: true });
+      const met = await Promise.all([
+        shared.run({ others: 1, tag: 'a' }, { scope: iso, name: 'meet' }),
+        shared.run({ others: 1, tag: 'b' }, { scope: iso, name: 'meet' }),
+      ]);
+      expect(met).toEqual([true, true]);
+      expect(service.stats().scopes).toBe(baseline + 1);
+    } finally {
+      await shared.destroy();
+    }
+  });
 });
 
 describe('faults', () => {

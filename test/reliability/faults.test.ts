@@ -98,7 +98,7 @@ describe('faults: hooks', () => {
 });
 
 describe('faults: service.close() while pool tasks run', () => {
-  it('every run(), running or queued, settles (result or ScopeError SERVICE_CLOSED), close() resolves, nothing hangs', async () => {
+  it('every run(), running or queued, settles (a writing task with ScopeError SERVICE_CLOSED), close() resolves, nothing hangs', async () => {
     const service = createScopeService({ maxBreadcrumbs: 10 });
     const pool = testPool({ service, maxThreads: 2 });
     const scope = service.fork({ isolation: true });
@@ -108,7 +108,10 @@ describe('faults: service.close() while pool tasks run', () => {
     await service.close();
     faults.push('service.close() under 6 running tasks');
     const settled = await outcomes;
+    // Two were running; four were queued and started after the close: each fails on a write
+    // that can no longer reach the owner.
     for (const outcome of settled) {
+      expect(outcome.status).toBe('rejected');
       if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'SERVICE_CLOSED' });
     }
     expect(service.stats().scopes).toBe(0);

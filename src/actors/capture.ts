@@ -51,6 +51,38 @@ export function eventFromMessage(message: string, level: SeverityLevel = 'info')
   return { message, level };
 }
 
+/** The captures a service started: counted, and waited for when it closes. */
+export class Captures {
+  readonly #running = new Set<Promise<unknown>>();
+  started = 0;
+
+  constructor(private readonly hooks: CaptureHooks) {}
+
+  get pending(): number {
+    return this.#running.size;
+  }
+
+  /** Runs `prepared` through the pipeline; resolves with its event id whether or not the sink took it. */
+  start(prepared: PreparedCapture): Promise<string> {
+    this.started += 1;
+    const running = runCapture(prepared, this.hooks).then(() => prepared.message.eventId);
+    const tracked = running.finally(() => this.#running.delete(tracked));
+    this.#running.add(tracked);
+    return tracked;
+  }
+
+  /** Waits for every running capture, then has a sink that buffers (a Sentry client) send what it holds. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.#running]);
+    const { onEvent, hookTimeoutMs, report } = this.hooks;
+    try {
+      await onEvent?.flush?.(hookTimeoutMs);
+    } catch (error) {
+      report(error, 'onEvent');
+    }
+  }
+}
+
 /**
  * Runs a capture outside the mailbox: merge, processors, sink. Hooks that throw, reject or
  * time out are reported and skipped; a processor returning null drops the event. Resolves

@@ -1,6 +1,22 @@
 import type { Breadcrumb } from '../scope/index.js';
-import type { CaptureHooks } from './capture.js';
-import type { ScopeServiceOptions } from './service.js';
+import type { CaptureHooks, EventProcessor, EventSink } from './capture.js';
+
+export interface ScopeServiceOptions {
+  /** Breadcrumbs kept per scope, oldest dropped first. Default 100. */
+  maxBreadcrumbs?: number;
+  /** Messages that may wait in the mailbox before a send fails with MAILBOX_FULL. Default 100,000. */
+  mailboxLimit?: number;
+  /** Runs in the owner for every breadcrumb; return it (changed or not) or null to drop it. */
+  beforeBreadcrumb?: (crumb: Breadcrumb) => Breadcrumb | null;
+  /** Run in order on every captured event after the scope merge; null drops the event. */
+  eventProcessors?: EventProcessor[];
+  /** The sink: a transport, a Sentry client (see `scope-actor/sentry`), a test. */
+  onEvent?: EventSink;
+  /** Told of failures the service survives: throwing hooks, timeouts, rejected queued writes. Default: console.warn. */
+  onError?: (error: unknown, origin: string) => void;
+  /** How long an event processor or `onEvent` may take before it is abandoned as TIMEOUT. Default 30,000 ms. */
+  hookTimeoutMs?: number;
+}
 
 export interface ResolvedOptions extends CaptureHooks {
   readonly maxBreadcrumbs: number;

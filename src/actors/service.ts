@@ -1,34 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
-import type { Breadcrumb, ScopeId, ScopeSnapshot } from '../scope/index.js';
+import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import { encodeSnapshot, GLOBAL_SCOPE_ID, PROTOCOL_VERSION, ScopeError, validateMessage, type Message, type Ownership, type PortInit } from '../protocol/index.js';
-import { runCapture, type EventProcessor, type EventSink } from './capture.js';
+import { Captures } from './capture.js';
 import { Mailbox } from './mailbox.js';
-import { ownerLogic, type Outcome, type PreparedCapture } from './owner.js';
+import { ownerLogic, type Outcome } from './owner.js';
 import { PortBridge, type SessionLookup } from './port-bridge.js';
 import { Session } from './session.js';
 import type { ScopeEntry } from './scope-entry.js';
 import type { ForkOptions } from './handle.js';
 import { ScopeRef } from './scope-ref.js';
-import { resolveOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions, type ScopeServiceOptions } from './options.js';
 
-export interface ScopeServiceOptions {
-  /** Breadcrumbs kept per scope, oldest dropped first. Default 100. */
-  maxBreadcrumbs?: number;
-  /** Messages that may wait in the mailbox before a send fails with MAILBOX_FULL. Default 100,000. */
-  mailboxLimit?: number;
-  /** Runs in the owner for every breadcrumb; return it (changed or not) or null to drop it. */
-  beforeBreadcrumb?: (crumb: Breadcrumb) => Breadcrumb | null;
-  /** Run in order on every captured event after the scope merge; null drops the event. */
-  eventProcessors?: EventProcessor[];
-  /** The sink: a transport, a Sentry client (see `scope-actor/sentry`), a test. */
-  onEvent?: EventSink;
-  /** Told of failures the service survives: throwing hooks, timeouts, rejected queued writes. Default: console.warn. */
-  onError?: (error: unknown, origin: string) => void;
-  /** How long an event processor or `onEvent` may take before it is abandoned as TIMEOUT. Default 30,000 ms. */
-  hookTimeoutMs?: number;
-}
+export type { ScopeServiceOptions } from './options.js';
 
 export interface ScopeServiceStats {
   /** Live scopes, the global one included. */
@@ -66,12 +51,11 @@ export class ScopeService {
   readonly #options: ResolvedOptions;
   readonly #actor: Actor<typeof ownerLogic>;
   readonly #mailbox: Mailbox;
-  readonly #captures = new Set<Promise<unknown>>();
+  readonly #captures: Captures;
   readonly #bridges = new Set<PortBridge>();
   #nextConnection = 0;
   #received = 0;
   #rejectedAtEntry = 0;
-  #capturesStarted = 0;
   #hookErrors = 0;
   #nextId = 0;
   #closing: Promise<void> | undefined;
@@ -80,6 +64,7 @@ export class ScopeService {
     this.#options = resolveOptions(options, (error, origin) => this.#report(error, origin));
     const { maxBreadcrumbs, beforeBreadcrumb, report } = this.#options;
     this.#actor = createActor(ownerLogic, { input: { maxBreadcrumbs, beforeBreadcrumb, report } }).start();
+    this.#captures = new Captures(this.#options);
     this.#mailbox = new Mailbox(this.#options.mailboxLimit, (messages) => this.#deliverQueued(messages));
     this.global = new ScopeRef(this, GLOBAL_SCOPE_ID);
   }
@@ -177,8 +162,8 @@ export class ScopeService {
       applied,
       rejected: rejected + this.#rejectedAtEntry,
       mailboxDepth: this.#mailbox.depth,
-      captures: this.#capturesStarted,
-      capturesPending: this.#captures.size,
+      captures: this.#captures.started,
+      capturesPending: this.#captures.pending,
       hookErrors: this.#hookErrors,
     };
   }
@@ -248,15 +233,7 @@ export class ScopeService {
 
   #settle(outcome: Outcome): DeliveryResult {
     if (outcome === undefined || outcome instanceof ScopeError || !('message' in outcome)) return outcome;
-    return this.#capture(outcome);
-  }
-
-  #capture(prepared: PreparedCapture): Promise<string> {
-    this.#capturesStarted += 1;
-    const running = runCapture(prepared, this.#options).then(() => prepared.message.eventId);
-    const tracked = running.finally(() => this.#captures.delete(tracked));
-    this.#captures.add(tracked);
-    return tracked;
+    return this.#captures.start(outcome);
   }
 
   #report(error: unknown, origin: string): void {
@@ -268,21 +245,10 @@ export class ScopeService {
     }
   }
 
-  /** A sink that buffers (a Sentry client) sends what it holds before the service is closed. */
-  async #flushSink(): Promise<void> {
-    const { onEvent, hookTimeoutMs } = this.#options;
-    try {
-      await onEvent?.flush?.(hookTimeoutMs);
-    } catch (error) {
-      this.#report(error, 'onEvent');
-    }
-  }
-
   async #shutdown(): Promise<void> {
     this.#mailbox.flush();
     for (const bridge of [...this.#bridges]) bridge.release();
-    await Promise.allSettled([...this.#captures]);
-    await this.#flushSink();
+    await this.#captures.settle();
     this.#actor.send({ type: 'shutdown', closed: [] });
     this.#actor.stop();
   }

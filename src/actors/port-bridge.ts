@@ -87,7 +87,7 @@ export class PortBridge {
     this.#served.add(session);
     if (message.type === 'end') {
       this.#served.delete(session);
-      session.end();
+      session.end(message.seen);
     } else session.receive(message.seq, message.messages, this.#post);
   }
 

@@ -137,7 +137,7 @@ export class ScopeService {
     const snapshot = scope.snapshot();
     const prefix = `w${(this.#nextConnection += 1)}`;
     const id = shared ? randomUUID() : undefined;
-    const session = new Session(this, id, scope.id, prefix, lent, snapshot);
+    const session = new Session(this, id, scope.id, prefix, lent, snapshot, PORT_WINDOW);
     const { maxBreadcrumbs, mailboxLimit } = this.#options;
     const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot: encodeSnapshot(snapshot), lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
     return { init, session };

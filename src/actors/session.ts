@@ -29,7 +29,11 @@ export class Session {
   readonly #forked = new Set<ScopeId>();
   /** The last snapshot sent per scope, so an unchanged one is answered with `same` instead of a copy. */
   readonly #sent = new Map<ScopeId, ScopeSnapshot>();
+  /** The first refusal of each recent batch, by seq: what the remote may not have read yet. */
+  readonly #refusals = new Map<number, ScopeError>();
+  #unread: ScopeError | undefined;
   #released = false;
+  #ended = false;
   #onEnded!: () => void;
   /** Settles when the remote said it is done (everything it sent came before) or the session was released. */
   readonly ended = new Promise<void>((resolve) => (this.#onEnded = resolve));
@@ -43,6 +47,8 @@ export class Session {
     /** A lent scope belongs to someone else: the handle may use it but not close it. */
     private readonly lent: boolean,
     initial: ScopeSnapshot,
+    /** Batches the remote may have in flight: a refusal older than that, it has read. */
+    private readonly window: number,
   ) {
     this.#reachable.add(root);
     this.#sent.set(root, initial);
@@ -52,6 +58,15 @@ export class Session {
     return this.#released;
   }
 
+  /** Whether the remote said it is done (or the session was released). */
+  get finished(): boolean {
+    return this.#ended;
+  }
+
+  /** The first refusal in a batch whose ack the remote had not read when it ended: nobody there saw it. */
+  get unread(): ScopeError | undefined {
+    return this.#unread;
+  }
 
   /** Applies batch `seq` and answers through `post`: one ack now, a `captured` per capture later. */
   receive(seq: number, messages: readonly unknown[], post: (reply: PortReply) => void): void {
@@ -62,7 +77,10 @@ export class Session {
     for (let index = 0; index < results.length; index++) {
       const result = results[index];
       if (result === undefined) continue;
-      if (result instanceof ScopeError) replies.push({ index, error: result.toJSON() });
+      if (result instanceof ScopeError) {
+        replies.push({ index, error: result.toJSON() });
+        this.#remember(seq, result);
+      }
       else if (result instanceof Promise) this.#whenCaptured(seq, index, result, post);
       else if (this.#sent.get(result.id) === result) replies.push({ index, same: true });
       else {
@@ -73,9 +91,25 @@ export class Session {
     post({ v, type: 'ack', session, seq, replies });
   }
 
-  /** The remote is done: everything it sent for this session came before. */
-  end(): void {
+  /** The remote is done: everything it sent for this session came before; it read the acks up to batch `seen`. */
+  end(seen = Infinity): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const [seq, error] of this.#refusals) {
+      if (seq > seen) {
+        this.#unread = error;
+        break;
+      }
+    }
+    this.#refusals.clear();
     this.#onEnded();
+  }
+
+  #remember(seq: number, error: ScopeError): void {
+    if (this.#refusals.has(seq)) return;
+    // A remote sends batch `seq` only once it read the acks up to `seq - window`.
+    for (const old of this.#refusals.keys()) if (old <= seq - this.window) this.#refusals.delete(old);
+    this.#refusals.set(seq, error);
   }
 
   /** Closes every scope this session forked and did not close. Idempotent. */

@@ -38,6 +38,8 @@ export class Connection {
   #unsent = 0;
   #scheduled = false;
   #seq = 0;
+  /** The last batch whose ack was read (acks come in order). */
+  #acked = 0;
   #inFlight = 0;
   #nextId = 0;
   #lost: ScopeError | undefined;
@@ -132,9 +134,18 @@ export class Connection {
     this.#flush();
     if (!this.#isIdle()) await new Promise<void>((resolve) => this.#idle.push(resolve));
     if (this.#lost && (this.#lostWork || this.#unsent)) throw this.#lost;
-    const refused = this.#refused.shift();
-    this.#refused.length = 0;
-    if (refused) throw refused;
+    this.#raiseRefused();
+  }
+
+  /**
+   * The end of a task: sends everything. Where the channel's owner collects what is left
+   * (`Channel.collected`) and no reply is awaited, it returns at once, without waiting a round
+   * trip for the last acks (refusals in them are the pool's to report); otherwise it drains.
+   */
+  async handOver(): Promise<void> {
+    this.#flush();
+    if (!this.channel.collected || this.#lost || this.#unsent || this.#replies.size) return this.drain();
+    this.#raiseRefused();
   }
 
   /** Nothing was ever written, so there is nothing to send, close or wait for. */
@@ -150,7 +161,13 @@ export class Connection {
   }
 
   disconnect(): void {
-    this.channel.close();
+    this.channel.close(this.#acked);
+  }
+
+  #raiseRefused(): void {
+    const refused = this.#refused.shift();
+    this.#refused.length = 0;
+    if (refused) throw refused;
   }
 
   #applyLocally(message: Message): void {
@@ -205,6 +222,7 @@ export class Connection {
   #receive(reply: PortReply): void {
     if (reply.type === 'ack') {
       this.#inFlight -= 1;
+      this.#acked = reply.seq;
       for (const item of reply.replies) {
         const waiter = this.#take(reply.seq, item.index);
         if ('error' in item) {

@@ -1,13 +1,18 @@
 import { MessageChannel, parentPort, type MessagePort } from 'node:worker_threads';
-import { PROTOCOL_VERSION as v, ScopeError, type Batch, type PortReply } from '../protocol/index.js';
+import { PROTOCOL_VERSION as v, ScopeError, type Batch, type PortReply, type SessionEnd } from '../protocol/index.js';
 
 /** How a remote handle's connection reaches the owner: a port of its own, or its share of a thread's link. */
 export interface Channel {
   post(batch: Batch): void;
   /** Listens for the replies meant for this connection, and for the channel closing. */
   listen(onReply: (reply: PortReply) => void, onClose: () => void): void;
-  /** Ends this connection's use of the channel; later posts are dropped. */
-  close(): void;
+  /** Ends this connection's use of the channel, having read the acks of batches up to `seen`; later posts are dropped. */
+  close(seen: number): void;
+  /**
+   * Whether the owner collects what is left when the task returns (a pool's link, once the pool
+   * has shown it holds it by answering on it), so the task need not wait for its last acks.
+   */
+  readonly collected: boolean;
 }
 
 /** A connection alone on a port (from `service.connect`). */
@@ -19,6 +24,7 @@ export function portChannel(port: MessagePort): Channel {
       port.on('close', onClose);
     },
     close: () => port.close(),
+    collected: false,
   };
 }
 
@@ -41,11 +47,19 @@ class ThreadLink {
   readonly #routes = new Map<string, { onReply: (reply: PortReply) => void; onClose: () => void }>();
   readonly #port: MessagePort;
   closed = false;
+  /**
+   * The pool answered on this link, so it holds its end: what a task posts here, it reads
+   * before it takes the task's result. (Until then the offer itself may still be unread.)
+   */
+  answered = false;
 
   constructor(parent: MessagePort) {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    port1.on('message', (reply: PortReply) => reply.session !== undefined && this.#routes.get(reply.session)?.onReply(reply));
+    port1.on('message', (reply: PortReply) => {
+      this.answered = true;
+      if (reply.session !== undefined) this.#routes.get(reply.session)?.onReply(reply);
+    });
     port1.on('close', () => {
       this.closed = true;
       for (const route of [...this.#routes.values()]) route.onClose();
@@ -60,6 +74,7 @@ class ThreadLink {
     // The owner waits for a session's end only once it has seen the session: one that never
     // posted ends without a word.
     let posted = false;
+    const link = this;
     return {
       post: (batch) => {
         if (!this.#routes.has(session)) return;
@@ -70,9 +85,12 @@ class ThreadLink {
         if (this.closed) queueMicrotask(onClose);
         else this.#routes.set(session, { onReply, onClose });
       },
-      close: () => {
+      close: (seen) => {
         if (!this.#routes.delete(session) || this.closed || !posted) return;
-        this.#port.postMessage({ v, type: 'end', session });
+        this.#port.postMessage({ v, type: 'end', session, seen } satisfies SessionEnd);
+      },
+      get collected() {
+        return link.answered && !link.closed;
       },
     };
   }

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { PROTOCOL_VERSION, ScopeError } from '../protocol/index.js';
+import { errorFromThread, PROTOCOL_VERSION, ScopeError } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';
 import type { PortBridge } from '../actors/port-bridge.js';
 import type { Session } from '../actors/session.js';
@@ -63,9 +63,10 @@ export class ScopedPool<T = unknown, R = unknown> {
   /**
    * Runs `data` through the task with its scope.
    * @throws ScopeError INVALID_MESSAGE without a scope or context; SCOPE_CLOSED/SERVICE_CLOSED
-   *   for a closed scope or service; SERVICE_CLOSED when the service closes before the task's
-   *   writes reached it (a task queued or running then still runs; the first write it makes
-   *   fails); else whatever the task or piscina throws.
+   *   for a closed scope or service; SERVICE_CLOSED when the service closes before the task is
+   *   done (a task queued or running then still runs, and its writes fail); a write the owner
+   *   refused that the task did not see (its own refusals make the task throw them); else
+   *   whatever the task or piscina throws.
    */
   async run(data: T, { scope, fork = true, ...options }: ScopedRunOptions = {}): Promise<R> {
     const base = scope ?? this.#context?.getCurrentScope();
@@ -78,16 +79,25 @@ export class ScopedPool<T = unknown, R = unknown> {
       try {
         const task = { scopeActorTask: PROTOCOL_VERSION, data, init } as ScopedTaskMessage<T>;
         // No signal of ours: piscina runs an abortable task alone on its thread (concurrentTasksPerWorker
-        // would be void) and pays for a listener per task. A task outliving the service fails on its
-        // first write, which no longer reaches the owner.
-        return await this.piscina.run(task, options);
+        // would be void) and pays for a listener per task. A task outliving the service fails below.
+        const result = await this.piscina.run(task, options);
+        // A task returns without waiting for its last acks: what it posted is already queued on
+        // its thread's link (posted before the result), so it is taken off now and applied.
+        if (!session.finished) for (const link of this.#links) link.drain();
+        if (session.unread) throw session.unread;
+        // Unfinished here means it sent nothing, or it sent into a link the closing service had cut.
+        if (!session.finished && this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed while the task ran');
+        return result;
       } catch (error) {
         // A task that failed (threw, crashed, was aborted) may have sent messages that are still
         // queued: take what is there, then wait for the task's end or its thread's link closing.
         for (const link of this.#links) link.drain();
         if (entry.link) await Promise.race([session.ended, entry.link.closed, graceElapsed()]);
-        if (this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: error });
-        throw error;
+        const failure = errorFromThread(error);
+        if (this.#service.closed && !ScopeError.is(failure, 'SERVICE_CLOSED')) {
+          throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: failure });
+        }
+        throw failure;
       } finally {
         this.#sessions.delete(session.id!);
         session.release();

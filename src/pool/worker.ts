@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { PROTOCOL_VERSION, ScopeError, type PortInit } from '../protocol/index.js';
+import { errorForThread, PROTOCOL_VERSION, ScopeError, type PortInit } from '../protocol/index.js';
 import { isWorkerThread } from 'piscina';
 import { Connection } from './connection.js';
 import { portChannel, threadLink } from './link.js';
@@ -19,8 +19,10 @@ export interface ScopedTaskMessage<T> {
 
 /**
  * Wraps a task function for a `ScopedPool` worker file (`export default scopedTask(...)`).
- * `fn` gets the caller's data and a ScopeClient on the task's scope. The task settles only after
- * the owner applied everything it sent; scopes it forked and left open are closed first.
+ * `fn` gets the caller's data and a ScopeClient on the task's scope. Scopes it forked and left
+ * open are closed when it returns. What it sent is applied before `run()` settles: the task
+ * returns once everything is posted (the pool reads the rest off the thread's link before it
+ * takes the result), or, when more waits for credit or a reply, once the owner answered.
  * @throws the task's own error; else a ScopeError the owner returned for a write nobody awaited.
  * @example
  * export default scopedTask(async (job, scope) => {
@@ -41,10 +43,10 @@ export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promis
       result = await fn(task.data, new ScopeClient(connection, task.init.scope));
     } catch (error) {
       await settle(connection).catch(() => {});
-      throw error;
+      throw errorForThread(error);
     }
     if (connection.untouched) connection.disconnect(); // the common quick task: no turn spent settling
-    else await settle(connection);
+    else await settle(connection).catch((error: unknown) => Promise.reject(errorForThread(error)));
     return result;
   };
 }
@@ -77,7 +79,7 @@ export function connectScope(port: MessagePort): Promise<ScopeClient> {
 async function settle(connection: Connection): Promise<void> {
   try {
     connection.closeForks();
-    await connection.drain();
+    await connection.handOver();
   } finally {
     connection.disconnect();
   }

@@ -47,6 +47,26 @@ export interface SerializedScopeError {
   readonly message: string;
 }
 
+/**
+ * What a worker throws for a ScopeError: an error crossing a thread keeps its message, stack and
+ * `cause` but not its class or `code`, so the serialized ScopeError travels as the cause.
+ */
+export function errorForThread(error: unknown): unknown {
+  if (!(error instanceof ScopeError)) return error;
+  const carrier = new Error(error.message, { cause: error.toJSON() });
+  carrier.stack = error.stack;
+  return carrier;
+}
+
+/** The ScopeError that `errorForThread` sent, back in its class; anything else unchanged. */
+export function errorFromThread(error: unknown): unknown {
+  const cause = error instanceof Error ? (error.cause as Partial<SerializedScopeError> | undefined) : undefined;
+  if (cause?.name !== 'ScopeError' || !SCOPE_ERROR_CODES.includes(cause.code!) || typeof cause.message !== 'string') return error;
+  const restored = ScopeError.fromJSON(cause as SerializedScopeError);
+  restored.stack = (error as Error).stack;
+  return restored;
+}
+
 export function invalid(message: string): ScopeError {
   return new ScopeError('INVALID_MESSAGE', message);
 }

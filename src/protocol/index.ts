@@ -1,4 +1,4 @@
-export { ScopeError, SCOPE_ERROR_CODES, type ScopeErrorCode, type SerializedScopeError } from './errors.js';
+export { errorForThread, errorFromThread, ScopeError, SCOPE_ERROR_CODES, type ScopeErrorCode, type SerializedScopeError } from './errors.js';
 export * from './messages.js';
 export { validateMessage, type Ownership } from './validate.js';
 export { decodeSnapshot, encodeSnapshot, type EncodedSnapshot } from './start.js';

@@ -51,6 +51,11 @@ export interface SessionEnd {
   readonly v: typeof PROTOCOL_VERSION;
   readonly type: 'end';
   readonly session: string;
+  /**
+   * The last batch whose ack the sender had read (0: none). It did not wait for the later ones,
+   * so a refusal in them reached nobody there: the pool reports it.
+   */
+  readonly seen: number;
 }
 
 export const GLOBAL_SCOPE_ID: ScopeId = 'global';

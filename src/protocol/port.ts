@@ -62,6 +62,7 @@ export function validatePortMessage(input: unknown): Batch | SessionEnd {
   if (input.session !== undefined && typeof input.session !== 'string') throw invalid('session must be a string');
   if (input.type === 'end') {
     if (input.session === undefined) throw invalid('an end names its session');
+    if (!Number.isSafeInteger(input.seen) || (input.seen as number) < 0) throw invalid('end.seen must be a batch number');
     return input as unknown as SessionEnd;
   }
   if (!Number.isSafeInteger(input.seq)) throw invalid('batch.seq must be an integer');

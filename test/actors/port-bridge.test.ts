@@ -153,7 +153,7 @@ describe('the remote end: credit-based flow', () => {
   it('posts a full batch at once, while the sender is still writing, and the rest at the end of the turn', async () => {
     const snapshot = createScopeService().fork().snapshot();
     const posted: Batch[] = [];
-    const channel = { post: (batch: Batch) => void posted.push(batch), listen: () => {}, close: () => {} };
+    const channel = { post: (batch: Batch) => void posted.push(batch), listen: () => {}, close: () => {}, collected: false };
     const connection = new Connection(channel, { v: 1, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: true, prefix: 'w1', maxBreadcrumbs: 10, mailboxLimit: 100_000, window: 8 });
     for (let i = 0; i < 2_100; i++) connection.write({ v: 1, type: 'setTag', scope: snapshot.id, key: 'k', value: i });
     expect(posted.map((b) => b.messages.length)).toEqual([1024, 1024]); // sent during the loop, not after it

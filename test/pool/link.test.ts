@@ -54,7 +54,7 @@ describe('one link per worker thread', () => {
     expect(await intruder.next()).toMatchObject({ type: 'ack', session, replies: [{ index: -1, error: { code: 'UNKNOWN_SCOPE' } }] });
     intruder.port.postMessage({ v: 1, type: 'batch', session: 'guessed', seq: 2, messages: [write] });
     expect(await intruder.next()).toMatchObject({ type: 'ack', replies: [{ index: -1, error: { code: 'UNKNOWN_SCOPE' } }] });
-    intruder.port.postMessage({ v: 1, type: 'end', session }); // ending someone else's session does nothing
+    intruder.port.postMessage({ v: 1, type: 'end', session, seen: 0 }); // ending someone else's session does nothing
     intruder.port.postMessage({ v: 1, type: 'nonsense' });
     expect(await intruder.next()).toMatchObject({ type: 'ack', replies: [{ index: -1, error: { code: 'INVALID_MESSAGE' } }] });
 

@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScopeService, ScopeError, type ScopeEvent, type ScopeService, type ScopeSnapshot } from '../../src/index.js';
 import { createScopeContext } from '../../src/context/index.js';
@@ -79,6 +80,43 @@ describe('ScopedPool.run', () => {
     await expect(pool.run({ tag: 'x', crumbs: 0 }, { scope: iso, name: 'write' })).rejects.toBeInstanceOf(ScopeError);
   });
 
+  it('settles after every message was applied, run after run, though tasks do not wait for their last acks', async () => {
+    const iso = service.fork({ isolation: true });
+    let expected = 0;
+    for (let n = 0; n < 40; n++) {
+      const crumbs = (n * 97) % 700;
+      await pool.run({ tag: `r${n}`, crumbs }, { scope: iso, fork: false, name: 'write' });
+      expected = Math.min(1000, expected + crumbs);
+      const snap = iso.snapshot();
+      expect(snap.tags).toEqual({ job: `r${n}` });
+      expect(snap.breadcrumbs).toHaveLength(expected);
+      if (crumbs) expect(snap.breadcrumbs.at(-1)!.message).toBe(`r${n}-${crumbs - 1}`);
+    }
+  });
+
+  it('rejects with a refusal the task never saw: a write to its lent scope after the owner closed it', async () => {
+    const iso = service.fork({ isolation: true });
+    const { port1, port2 } = new MessageChannel();
+    // One thread, warmed up, so the task's link is known to the pool (the quick return path).
+    const single = testPool({ service, maxThreads: 1, minThreads: 1 });
+    try {
+      await single.run({ tag: 'warm', crumbs: 1 }, { scope: iso, name: 'write' });
+      const flushed = new Promise((resolve) => port1.once('message', resolve));
+      const run = single.run({ port: port2 }, { scope: iso, fork: false, name: 'writeAcrossClose', transferList: [port2] });
+      expect(await flushed).toBe('flushed');
+      expect(iso.snapshot().tags).toEqual({ before: 'close' });
+      iso.close();
+      port1.postMessage('go');
+      const refused = await run.catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ScopeError);
+      expect(refused).toMatchObject({ code: 'UNKNOWN_SCOPE' });
+      expect(service.stats().scopes).toBe(baseline);
+    } finally {
+      port1.close();
+      await single.destroy();
+    }
+  });
+
   it('runs tasks side by side on one thread with concurrentTasksPerWorker (no abort signal unless the caller gives one)', async () => {
     const shared = testPool({ service, maxThreads: 1, minThreads: 1, concurrentTasksPerWorker: 2 });
     try {
@@ -114,6 +152,14 @@ describe('faults', () => {
     expect(service.stats().scopes).toBe(baseline + 1);
     const view = (await pool.run({ tag: 'after', crumbs: 1 }, { scope: iso, name: 'write' })) as ScopeSnapshot;
     expect(view.tags).toMatchObject({ job: 'after' });
+  });
+
+  it('a ScopeError the task throws reaches run() as a ScopeError, with its code', async () => {
+    const iso = service.fork({ isolation: true });
+    const thrown = await pool.run(null, { scope: iso, fork: false, name: 'badWrite' }).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(ScopeError);
+    expect(thrown).toMatchObject({ code: 'INVALID_MESSAGE' });
+    expect(iso.snapshot().tags).toEqual({ ok: true });
   });
 
   it('an aborted task closes its scopes and keeps what it sent', async () => {

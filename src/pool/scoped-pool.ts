@@ -83,7 +83,7 @@ export class ScopedPool<T = unknown, R = unknown> {
         const result = await this.piscina.run(task, options);
         // A task returns without waiting for its last acks: what it posted is already queued on
         // its thread's link (posted before the result), so it is taken off now and applied.
-        if (!session.finished) for (const link of this.#links) link.drain();
+        if (!session.finished) this.#drainLinks();
         if (session.unread) throw session.unread;
         // Unfinished here means it sent nothing, or it sent into a link the closing service had cut.
         if (!session.finished && this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed while the task ran');
@@ -91,7 +91,7 @@ export class ScopedPool<T = unknown, R = unknown> {
       } catch (error) {
         // A task that failed (threw, crashed, was aborted) may have sent messages that are still
         // queued: take what is there, then wait for the task's end or its thread's link closing.
-        for (const link of this.#links) link.drain();
+        this.#drainLinks();
         if (entry.link) await Promise.race([session.ended, entry.link.closed, graceElapsed()]);
         const failure = errorFromThread(error);
         if (this.#service.closed && !ScopeError.is(failure, 'SERVICE_CLOSED')) {
@@ -115,6 +115,11 @@ export class ScopedPool<T = unknown, R = unknown> {
   /** As piscina's `destroy()`: stops every worker now. */
   destroy(): Promise<void> {
     return this.piscina.destroy();
+  }
+
+  /** Applies what every thread's link holds already: the ordering `run()` relies on (see `PortBridge.drain`). */
+  #drainLinks(): void {
+    for (const link of this.#links) link.drain();
   }
 
   #adopt(port: MessagePort): void {

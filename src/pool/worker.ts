@@ -33,22 +33,25 @@ export interface ScopedTaskMessage<T> {
 export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>): (task: ScopedTaskMessage<T>) => Promise<R> {
   // Opened as piscina loads the task file, so the offer reaches the pool before any task runs.
   if (isWorkerThread) threadLink();
-  return async (task) => {
-    if (task?.scopeActorTask !== PROTOCOL_VERSION) {
-      throw new ScopeError('INVALID_MESSAGE', 'scopedTask received a task that did not come from ScopedPool.run');
-    }
-    const connection = new Connection(threadLink().channel(task.init.session), task.init);
-    let result: R;
-    try {
-      result = await fn(task.data, new ScopeClient(connection, task.init.scope));
-    } catch (error) {
-      await settle(connection).catch(() => {});
-      throw errorForThread(error);
-    }
-    if (connection.untouched) connection.disconnect(); // the common quick task: no turn spent settling
-    else await settle(connection).catch((error: unknown) => Promise.reject(errorForThread(error)));
-    return result;
-  };
+  // A ScopeError crosses to the pool as a carrier: structured clone would drop its class and code.
+  return (task) => runTask(fn, task).catch((error: unknown) => Promise.reject(errorForThread(error)));
+}
+
+async function runTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>, task: ScopedTaskMessage<T>): Promise<R> {
+  if (task?.scopeActorTask !== PROTOCOL_VERSION) {
+    throw new ScopeError('INVALID_MESSAGE', 'scopedTask received a task that did not come from ScopedPool.run');
+  }
+  const connection = new Connection(threadLink().channel(task.init.session), task.init);
+  let result: R;
+  try {
+    result = await fn(task.data, new ScopeClient(connection, task.init.scope));
+  } catch (error) {
+    await settle(connection).catch(() => {});
+    throw error;
+  }
+  if (connection.untouched) connection.disconnect(); // the common quick task: no turn spent settling
+  else await settle(connection);
+  return result;
 }
 
 /**

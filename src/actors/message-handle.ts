@@ -12,7 +12,7 @@ import type {
   SeverityLevel,
   User,
 } from '../scope/index.js';
-import { GLOBAL_SCOPE_ID, PROTOCOL_VERSION as v, type CaptureMessage, type ForkMessage } from '../protocol/index.js';
+import { GLOBAL_SCOPE_ID, isPlainObject, PROTOCOL_VERSION as v, type CaptureMessage, type ForkMessage } from '../protocol/index.js';
 import { eventFromException, eventFromMessage } from './capture.js';
 import type { ForkOptions, ScopeHandle } from './handle.js';
 import { newTrace, uuid4 } from './ids.js';
@@ -66,7 +66,8 @@ export abstract class MessageHandle implements ScopeHandle {
   }
   /** Stored as `{ timestamp: now, ...crumb }` (stamped here, at the call); a message over 2048 characters is cut. */
   addBreadcrumb(crumb: BreadcrumbInput): this {
-    const breadcrumb = typeof crumb === 'object' && crumb !== null && crumb.timestamp === undefined ? { timestamp: Date.now() / 1000, ...crumb } : crumb;
+    // Always a copy of our own: the validator checks and freezes it in place (see `Ownership`).
+    const breadcrumb = !isPlainObject(crumb) ? crumb : crumb.timestamp === undefined ? { timestamp: Date.now() / 1000, ...crumb } : { ...crumb };
     return this.#send({ v, type: 'addBreadcrumb', scope: this.id, breadcrumb });
   }
   clearBreadcrumbs(): this {

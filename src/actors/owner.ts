@@ -121,15 +121,16 @@ function addBreadcrumb(state: OwnerState, entry: ScopeEntry, message: MutationMe
   const { beforeBreadcrumb, report } = state.input;
   let crumb: Breadcrumb | null = message.breadcrumb;
   if (beforeBreadcrumb) {
+    Object.freeze(crumb); // the hook may keep it: it must not change the crumb it was shown
     try {
       const result = beforeBreadcrumb(crumb);
-      // What the hook returns is stored, so it is checked like any incoming breadcrumb.
-      crumb = result === null ? null : (validateMessage({ ...message, breadcrumb: result }, 'envelope') as typeof message).breadcrumb;
+      // A crumb returned in place of the one shown is stored, so it is checked (and copied) like any incoming one.
+      if (result !== crumb) crumb = result === null ? null : (validateMessage({ ...message, breadcrumb: result }, 'borrowed') as typeof message).breadcrumb;
     } catch (error) {
       report(error, 'beforeBreadcrumb');
     }
   }
-  if (crumb) entry.apply({ type: 'addBreadcrumb', breadcrumb: crumb }, state.input);
+  if (crumb) entry.apply(crumb === message.breadcrumb ? message : { type: 'addBreadcrumb', breadcrumb: crumb }, state.input);
   return undefined;
 }
 

@@ -20,7 +20,8 @@ const BREADCRUMB_KEYS: ReadonlySet<string> = new Set(['timestamp', 'message', 'c
  *   every value is deep-copied, so a getter or a later change by the caller cannot reach a scope.
  * - `envelope`: a handle's own literal, built for this call: its `v`, `type` and `scope` are the
  *   handle's and taken as they are; the values in it are the caller's, so they are checked and
- *   deep-copied into it, in place.
+ *   deep-copied into it, in place. A breadcrumb's top level is the handle's too (the shallow copy
+ *   it stamps with the time): it is checked in place, and only what it holds is copied.
  * - `cloned`: envelope and values are fresh from a structured clone (a port): nobody else holds
  *   them, so they are checked and frozen in place, with no copy at all.
  */
@@ -56,7 +57,7 @@ const FIELDS: { readonly [T in MessageType]: readonly string[] } = {
 };
 
 /** Per type: checks an owned envelope's fields and replaces each value by its owned, frozen form. */
-const CHECKS: { readonly [T in MessageType]: (m: Input, own: Own) => void } = {
+const CHECKS: { readonly [T in MessageType]: (m: Input, own: Own, ownership: Ownership) => void } = {
   setTag: (m) => {
     key(m.key, 'key');
     tagValue(m.value, 'value');
@@ -75,7 +76,7 @@ const CHECKS: { readonly [T in MessageType]: (m: Input, own: Own) => void } = {
   setLevel: (m) => void level(m.level, 'level'),
   setFingerprint: (m) => void (m.fingerprint = strings(m.fingerprint, 'fingerprint')),
   setTransactionName: (m) => void (m.name === undefined || string(m.name, 'name')),
-  addBreadcrumb: (m, own) => void (m.breadcrumb = breadcrumb(m.breadcrumb, own)),
+  addBreadcrumb: (m, own, ownership) => void (m.breadcrumb = breadcrumb(m.breadcrumb, own, ownership === 'envelope')),
   clearBreadcrumbs: () => {},
   addAttachment: (m) => void (m.attachment = attachment(m.attachment)),
   clearAttachments: () => {},
@@ -98,7 +99,8 @@ const CHECKS: { readonly [T in MessageType]: (m: Input, own: Own) => void } = {
 /**
  * The one validator of the protocol: checks shape, types and version of a message from anyone
  * (a ScopeRef, `service.send`, a worker port) and returns it owned and safe to apply, its values
- * deep-frozen (see `Ownership` for what is copied). Throws ScopeError INVALID_MESSAGE saying which
+ * deep-frozen (see `Ownership` for what is copied; a handle's own breadcrumb is left for the log
+ * to freeze as it hands it out). Throws ScopeError INVALID_MESSAGE saying which
  * field is wrong, also for input that throws while being read (a getter) or cannot be turned into text.
  * @example
  * validateMessage({ v: 1, type: 'setTag', scope: 's1', key: 'k', value: 'v' }); // an owned copy
@@ -108,7 +110,7 @@ export function validateMessage(input: unknown, ownership: Ownership = 'borrowed
   try {
     if (ownership === 'envelope') {
       // A handle's own literal: v, type and scope are the handle's, only the values are the caller's.
-      CHECKS[(input as Message).type](input as Input, frozenCopy);
+      CHECKS[(input as Message).type](input as Input, frozenCopy, ownership);
       return input as Message;
     }
     if (!isPlainObject(input)) throw invalid('a message must be a plain object');
@@ -117,7 +119,7 @@ export function validateMessage(input: unknown, ownership: Ownership = 'borrowed
     if (typeof type !== 'string' || !Object.hasOwn(CHECKS, type)) throw invalid(`unknown message type ${describe(type)}`);
     const m = ownership === 'borrowed' ? envelopeOf(input, type as MessageType) : input;
     key(m.scope, 'scope');
-    CHECKS[type as MessageType](m, ownership === 'cloned' ? frozenInPlace : frozenCopy);
+    CHECKS[type as MessageType](m, ownership === 'cloned' ? frozenInPlace : frozenCopy, ownership);
     return m as unknown as Message;
   } catch (error) {
     if (error instanceof ScopeError) throw error;
@@ -201,16 +203,29 @@ function finite(value: unknown, path: string): number {
   return value;
 }
 
-function breadcrumb(value: unknown, own: Own): Breadcrumb {
-  const crumb = object(value, 'breadcrumb', own);
-  for (const k of Object.keys(crumb)) if (!BREADCRUMB_KEYS.has(k)) throw invalid(`breadcrumb.${k} is not a breadcrumb field`);
-  const { timestamp, message, category, type, data, level: crumbLevel } = crumb;
+/**
+ * A crumb a handle stamped (`stamped`) is its own shallow copy: checked in place, with only the
+ * objects in it (data) copied. Any other crumb is owned whole first. On the hot path of
+ * every handle's `addBreadcrumb`, so it walks the keys once and allocates nothing of its own.
+ */
+function breadcrumb(value: unknown, own: Own, stamped: boolean): Breadcrumb {
+  if (!isPlainObject(value)) throw invalid('breadcrumb must be a plain object');
+  const crumb = stamped ? value : own(value, 'breadcrumb');
+  const keys = Object.keys(crumb);
+  for (let i = 0; i < keys.length; i++) if (!BREADCRUMB_KEYS.has(keys[i]!)) throw invalid(`breadcrumb.${keys[i]} is not a breadcrumb field`);
+  const { timestamp, message, category, type, data, level: crumbLevel, event_id: eventId } = crumb;
   finite(timestamp, 'breadcrumb.timestamp');
   if (message !== undefined) string(message, 'breadcrumb.message');
   if (category !== undefined) string(category, 'breadcrumb.category');
   if (type !== undefined) string(type, 'breadcrumb.type');
   if (crumbLevel !== undefined) level(crumbLevel, 'breadcrumb.level');
   if (data !== undefined && !isPlainObject(data)) throw invalid('breadcrumb.data must be a plain object');
+  if (stamped) {
+    // The other fields were checked to be primitives; these two may hold objects.
+    if (data !== undefined) crumb.data = own(data, 'breadcrumb.data');
+    if (eventId !== undefined) crumb.event_id = own(eventId, 'breadcrumb.event_id');
+    // Not frozen here: nobody else holds it, and the log freezes it when it first hands it out.
+  }
   return crumb as unknown as Breadcrumb;
 }
 

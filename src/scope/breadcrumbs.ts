@@ -4,57 +4,81 @@ import type { Breadcrumb } from './types.js';
 /** Crumbs per sealed chunk: a diverging append copies at most this many. */
 const CHUNK = 32;
 
+/** Sealed crumbs, CHUNK of them, shared by every log that holds them. */
+class Chunk {
+  /** Whether its crumbs were frozen: done when a log first hands them out, as most are dropped unread. */
+  frozen = false;
+
+  constructor(readonly crumbs: readonly Breadcrumb[]) {}
+}
+
 /**
  * A bounded, persistent breadcrumb log: every log value is immutable to its holders, a fork is
  * O(1) (holders share the value), and an append is amortised O(1) whatever the bound, even on
- * a log that others hold too. Crumbs live in frozen chunks of CHUNK shared by every log that
- * contains them, plus a short tail; both levels are `Segment`s, so appending where someone else
- * already appended copies at most one tail (CHUNK crumbs), never the whole log.
+ * a log that others hold too. Crumbs live in chunks of CHUNK shared by every log that contains
+ * them, plus a short tail; both levels are `Segment`s, so appending where someone else already
+ * appended copies at most one tail (CHUNK crumbs), never the whole log. A crumb is frozen when
+ * `toArray` first hands it out, not when it is appended: nobody else holds it before that (the
+ * validator hands over a crumb of its own), and freezing every crumb costs more than appending it.
  */
 export class BreadcrumbLog {
-  static readonly empty = new BreadcrumbLog(Segment.empty(), 0, Segment.empty(), 0);
+  static readonly empty = new BreadcrumbLog(Segment.empty(), 0, Segment.empty(), 0, 0);
 
   #frozen: readonly Breadcrumb[] | undefined;
 
   private constructor(
-    private readonly chunks: Segment<readonly Breadcrumb[]>,
+    private readonly chunks: Segment<Chunk>,
     /** Crumbs already dropped from the first chunk. */
     private readonly skip: number,
     private readonly tail: Segment<Breadcrumb>,
     readonly length: number,
+    /** How many crumbs at the start of the tail are known to be frozen. */
+    private frozenTail: number,
   ) {}
 
   /** A new log with `crumb` last, keeping only the newest `max` crumbs. */
   append(crumb: Breadcrumb, max: number): BreadcrumbLog {
     if (max <= 0) return BreadcrumbLog.empty;
-    let { chunks, skip, tail, length } = this;
+    let { chunks, skip, tail, length, frozenTail } = this;
     tail = tail.push(crumb);
     length += 1;
     if (tail.length === CHUNK) {
       const sealed: Breadcrumb[] = [];
       tail.copyInto(sealed);
-      chunks = chunks.push(Object.freeze(sealed));
+      const chunk = new Chunk(Object.freeze(sealed));
+      chunk.frozen = frozenTail === CHUNK;
+      chunks = chunks.push(chunk);
       tail = Segment.empty();
+      frozenTail = 0;
     }
     for (; length > max; length -= 1) {
-      if (chunks.length === 0) tail = tail.dropFirst();
-      else if ((skip += 1) === CHUNK) {
+      if (chunks.length === 0) {
+        tail = tail.dropFirst();
+        frozenTail = Math.max(0, frozenTail - 1);
+      } else if ((skip += 1) === CHUNK) {
         chunks = chunks.dropFirst();
         skip = 0;
       }
     }
-    return new BreadcrumbLog(chunks, skip, tail, length);
+    return new BreadcrumbLog(chunks, skip, tail, length, frozenTail);
   }
 
-  /** The crumbs oldest first, as one frozen array shared by every holder of this log value. */
+  /** The crumbs oldest first, as one frozen array of frozen crumbs shared by every holder of this log value. */
   toArray(): readonly Breadcrumb[] {
     if (this.#frozen) return this.#frozen;
     const out: Breadcrumb[] = [];
     for (let i = 0; i < this.chunks.length; i++) {
       const chunk = this.chunks.at(i);
-      for (let j = i === 0 ? this.skip : 0; j < chunk.length; j++) out.push(chunk[j]!);
+      if (!chunk.frozen) {
+        for (const crumb of chunk.crumbs) Object.freeze(crumb);
+        chunk.frozen = true;
+      }
+      for (let j = i === 0 ? this.skip : 0; j < chunk.crumbs.length; j++) out.push(chunk.crumbs[j]!);
     }
+    const start = out.length;
     this.tail.copyInto(out);
+    for (let i = start + this.frozenTail; i < out.length; i++) Object.freeze(out[i]);
+    this.frozenTail = this.tail.length;
     return (this.#frozen = Object.freeze(out));
   }
 

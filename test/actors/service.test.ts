@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createScopeService, ScopeError, type ScopeEvent, type ScopeSnapshot } from '../../src/index.js';
+import { createScopeService, ScopeError, type Breadcrumb, type ScopeEvent, type ScopeSnapshot } from '../../src/index.js';
 import { expectCode } from '../shared/scope-behaviour.js';
 
 const reported = () => {
@@ -122,6 +122,20 @@ describe('hooks', () => {
     ]);
     expect(errors.map((e) => e.origin)).toEqual(['beforeBreadcrumb', 'beforeBreadcrumb']);
     expect(service.stats().hookErrors).toBe(2);
+  });
+
+  it('beforeBreadcrumb is shown a frozen crumb, and a crumb it returns is stored as a copy', () => {
+    const shown: Breadcrumb[] = [];
+    const kept = { timestamp: 1, message: 'mine', data: { n: 1 } };
+    const service = createScopeService({ beforeBreadcrumb: (crumb) => (shown.push(crumb), crumb.message === 'swap' ? kept : crumb) });
+    const scope = service.fork().addBreadcrumb({ message: 'same' }).addBreadcrumb({ message: 'swap' });
+    const [same, swapped] = scope.snapshot().breadcrumbs;
+    expect(shown.every((crumb) => Object.isFrozen(crumb))).toBe(true);
+    expect(same).toBe(shown[0]);
+    expect(swapped).toEqual(kept);
+    expect(swapped).not.toBe(kept);
+    kept.data.n = 2;
+    expect(scope.snapshot().breadcrumbs[1]!.data).toEqual({ n: 1 });
   });
 
   it('runs event processors in order; null drops, throwing ones are skipped and reported', async () => {

@@ -141,15 +141,22 @@ describe('ownership: what the validator may keep without copying', () => {
     expect(Object.isFrozen(input.breadcrumb)).toBe(false);
   });
 
-  it('envelope keeps the envelope object and still copies the caller\'s values', () => {
+  it('envelope keeps the envelope and the handle\'s stamped crumb, and copies what the crumb holds', () => {
     const input = { ...ok, type: 'addBreadcrumb', breadcrumb: crumb() };
-    const original = input.breadcrumb;
+    const stamped = input.breadcrumb;
+    const data = stamped.data;
     const message = validateMessage(input, 'envelope') as unknown as { breadcrumb: ReturnType<typeof crumb> };
     expect(message).toBe(input);
-    expect(message.breadcrumb).not.toBe(original);
-    expect(Object.isFrozen(original)).toBe(false);
-    original.data.list.push(2);
+    expect(message.breadcrumb).toBe(stamped);
+    expect(message.breadcrumb.data).not.toBe(data);
+    expect(Object.isFrozen(message.breadcrumb.data)).toBe(true);
+    data.list.push(2);
     expect(message.breadcrumb.data.list).toEqual([1, { deep: true }]);
+  });
+
+  it('envelope still refuses a stamped crumb with a bad field, and stores no function as event_id', () => {
+    const bad = [{ timestamp: 1, message: 2 }, { timestamp: 1, extra: true }, { timestamp: 1, data: new Date() }, { timestamp: 1, event_id: () => 1 }, { message: 'no time' }];
+    for (const breadcrumb of bad) expect(codeAs({ ...ok, type: 'addBreadcrumb', breadcrumb }, 'envelope')).toBe('INVALID_MESSAGE');
   });
 
   it('cloned freezes a structured clone in place, all the way down, with no copy', () => {

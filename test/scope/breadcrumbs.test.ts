@@ -32,6 +32,28 @@ describe('BreadcrumbLog', () => {
     expect(Object.isFrozen(log.toArray())).toBe(true);
   });
 
+  it('freezes every crumb it hands out, in chunks and in the tail, whichever log value hands it out first', () => {
+    const crumbs = Array.from({ length: 40 }, (_, i) => crumb(i)); // one chunk of 32 and a tail of 8
+    const log = crumbs.reduce((at, c) => at.append(c, 100), BreadcrumbLog.empty);
+    expect(crumbs.some((c) => Object.isFrozen(c))).toBe(false); // appended as given: not yet handed out
+    const older = BreadcrumbLog.of(crumbs.slice(0, 35), 100);
+    expect(older.toArray().every((c) => Object.isFrozen(c))).toBe(true);
+    const later = log.append(crumb(40), 100);
+    expect(later.toArray().every((c) => Object.isFrozen(c))).toBe(true);
+    expect(log.toArray().every((c) => Object.isFrozen(c))).toBe(true);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 80 }), fc.array(fc.nat({ max: 5 }), { maxLength: 200 }), (max, reads) => {
+        let at = BreadcrumbLog.empty;
+        reads.forEach((read, i) => {
+          at = at.append(crumb(i), max);
+          if (read === 0) expect(at.toArray().every((c) => Object.isFrozen(c))).toBe(true);
+        });
+        expect(at.toArray().every((c) => Object.isFrozen(c))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('behaves like a bounded array under any interleaving of appends to old and new values', () => {
     const step = fc.record({ from: fc.nat(), value: fc.nat() });
     fc.assert(

@@ -102,7 +102,9 @@ describe('faults: service.close() while pool tasks run', () => {
     const service = createScopeService({ maxBreadcrumbs: 10 });
     const pool = testPool({ service, maxThreads: 2 });
     const scope = service.fork({ isolation: true });
-    const runs = Array.from({ length: 6 }, (_, n) => pool.run({ sender: `t${n}`, count: 200_000 }, { scope, name: 'append' }));
+    // Tasks that would write for minutes: only the close can end them (with 200,000 crumbs, a fast
+    // machine finished one before the close, and its run() rightly succeeded).
+    const runs = Array.from({ length: 6 }, (_, n) => pool.run({ sender: `t${n}`, count: 1e9 }, { scope, name: 'append' }));
     const outcomes = Promise.allSettled(runs);
     await expect.poll(() => service.stats().applied, { timeout: 30_000 }).toBeGreaterThan(1_000);
     await service.close();

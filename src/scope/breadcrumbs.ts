@@ -63,6 +63,23 @@ export class BreadcrumbLog {
     return new BreadcrumbLog(chunks, skip, tail, length, frozenTail);
   }
 
+  /**
+   * A new log with `crumbs` last, as `append` of each in turn would give. When they alone fill the
+   * bound, the log is built from the newest `max` of them at once: nothing older survives.
+   */
+  appendAll(crumbs: readonly Breadcrumb[], max: number): BreadcrumbLog {
+    if (max <= 0) return BreadcrumbLog.empty;
+    if (crumbs.length < max) {
+      let log: BreadcrumbLog = this;
+      for (const crumb of crumbs) log = log.append(crumb, max);
+      return log;
+    }
+    const chunks: Chunk[] = [];
+    let start = crumbs.length - max;
+    for (; start + CHUNK <= crumbs.length; start += CHUNK) chunks.push(new Chunk(Object.freeze(crumbs.slice(start, start + CHUNK))));
+    return new BreadcrumbLog(Segment.of(chunks), 0, Segment.of(crumbs.slice(start)), max, 0);
+  }
+
   /** The crumbs oldest first, as one frozen array of frozen crumbs shared by every holder of this log value. */
   toArray(): readonly Breadcrumb[] {
     if (this.#frozen) return this.#frozen;

@@ -29,6 +29,13 @@ export class ScopeDraft {
   /** Bits of BIT: the containers this draft copied and may write in place. */
   #owned = 0;
   #sealed: ScopeData | undefined;
+  /**
+   * Crumbs added since the log was last brought up to date, oldest first, and the bound they were
+   * added under. A burst of writes between two reads then costs an array push per crumb, and the
+   * log is built once, from the newest crumbs only. Never more than the bound wait.
+   */
+  #crumbs: Breadcrumb[] = [];
+  #max = 0;
 
   constructor(data: ScopeData) {
     this.#sealed = data;
@@ -41,8 +48,27 @@ export class ScopeDraft {
     return changed;
   }
 
+  /** Adds a crumb to the log, in order, as of the next read of it. */
+  addBreadcrumb(crumb: Breadcrumb, max: number): void {
+    if (max !== this.#max) this.log();
+    this.#max = max;
+    // `max` newer crumbs push the whole log out: build it now, so waiting crumbs stay bounded.
+    if (this.#crumbs.push(crumb) >= max) this.log();
+  }
+
+  /** The working copy's breadcrumb log, with every added crumb in it. */
+  log(): BreadcrumbLog {
+    const data = this.#data!;
+    if (this.#crumbs.length) {
+      data.breadcrumbs = data.breadcrumbs.appendAll(this.#crumbs, this.#max);
+      this.#crumbs.length = 0; // appendAll keeps none of the array
+    }
+    return data.breadcrumbs;
+  }
+
   seal(): ScopeData {
     if (this.#sealed) return this.#sealed;
+    this.log();
     const data = this.#data!;
     if (this.#owned) for (const name of CONTAINERS) if (this.#owned & BIT[name]) Object.freeze(data[name]);
     this.#owned = 0;
@@ -117,10 +143,10 @@ function applyTo(draft: ScopeDraft, data: Writable<ScopeData>, m: Mutation, opti
       data.transactionName = m.name;
       return true;
     case 'addBreadcrumb':
-      data.breadcrumbs = data.breadcrumbs.append(truncateMessage(m.breadcrumb), options.maxBreadcrumbs);
+      draft.addBreadcrumb(truncateMessage(m.breadcrumb), options.maxBreadcrumbs);
       return true;
     case 'clearBreadcrumbs':
-      if (data.breadcrumbs.length === 0) return false;
+      if (draft.log().length === 0) return false;
       data.breadcrumbs = BreadcrumbLog.empty;
       return true;
     case 'addAttachment':
@@ -135,6 +161,7 @@ function applyTo(draft: ScopeDraft, data: Writable<ScopeData>, m: Mutation, opti
       data.propagationContext = m.propagationContext;
       return true;
     case 'clear': {
+      draft.log(); // isEmptyData reads it
       const next = m.propagationContext ?? data.propagationContext;
       if (isEmptyData(data) && next === data.propagationContext) return false;
       const empty = emptyScopeData(next);

@@ -9,6 +9,11 @@ export class Segment<T> {
     return new Segment<T>([], 0, 0);
   }
 
+  /** A window over all of `items`, which it takes over: the caller must not keep the array. */
+  static of<T>(items: T[]): Segment<T> {
+    return new Segment<T>(items, 0, items.length);
+  }
+
   private constructor(
     private readonly buf: T[],
     private readonly start: number,

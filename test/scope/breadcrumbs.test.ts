@@ -54,6 +54,21 @@ describe('BreadcrumbLog', () => {
     );
   });
 
+  it('appendAll gives what appending each crumb in turn gives, for any count and bound', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100 }), fc.nat({ max: 150 }), fc.nat({ max: 250 }), (max, before, added) => {
+        const base = BreadcrumbLog.of(Array.from({ length: before }, (_, i) => crumb(i)), max);
+        const crumbs = Array.from({ length: added }, (_, i) => crumb(1_000 + i));
+        const one = crumbs.reduce((log, c) => log.append(c, max), base);
+        const all = base.appendAll(crumbs, max);
+        expect(all.toArray()).toEqual(one.toArray());
+        expect(all.length).toBe(one.length);
+        expect(all.append(crumb(-1), max).toArray()).toEqual(one.append(crumb(-1), max).toArray());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('behaves like a bounded array under any interleaving of appends to old and new values', () => {
     const step = fc.record({ from: fc.nat(), value: fc.nat() });
     fc.assert(

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyMutation, emptyScopeData, forkData, snapshotOf, type Mutation, type ScopeData } from '../../src/scope/index.js';
+import { applyMutation, emptyScopeData, forkData, ScopeDraft, snapshotOf, type Mutation, type ScopeData } from '../../src/scope/index.js';
 
 const options = { maxBreadcrumbs: 3 };
 const trace = Object.freeze({ traceId: 'a'.repeat(32), sampleRand: 0.5 });
@@ -69,6 +70,40 @@ describe('applyMutation', () => {
     const full = apply(empty, { type: 'setTag', key: 'a', value: 1 }, { type: 'setUser', user: { id: 1 } }, { type: 'addAttachment', attachment: { filename: 'f', data: 'd' } });
     const cleared = apply(full, { type: 'clear', propagationContext: fresh });
     expect(snapshotOf('s', 's', 0, cleared)).toMatchObject({ tags: {}, user: null, attachments: [], breadcrumbs: [], propagationContext: fresh });
+  });
+});
+
+describe('ScopeDraft breadcrumbs', () => {
+  it('keeps the newest max crumbs under any mix of bursts, reads, clears and forks', () => {
+    const op = fc.oneof(
+      { arbitrary: fc.constant({ kind: 'add' as const }), weight: 8 },
+      { arbitrary: fc.constantFrom({ kind: 'read' as const }, { kind: 'clearBreadcrumbs' as const }, { kind: 'clear' as const }, { kind: 'fork' as const }), weight: 1 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 70 }), fc.array(op, { maxLength: 500 }), (max, ops) => {
+        const opts = { maxBreadcrumbs: max };
+        let draft = new ScopeDraft(emptyScopeData(trace));
+        let model: number[] = [];
+        const sealed: Array<{ data: ScopeData; crumbs: number[] }> = [];
+        ops.forEach((o, i) => {
+          if (o.kind === 'add') {
+            draft.apply({ type: 'addBreadcrumb', breadcrumb: { timestamp: i } }, opts);
+            model = max === 0 ? [] : [...model, i].slice(-max);
+          } else if (o.kind === 'clearBreadcrumbs' || o.kind === 'clear') {
+            draft.apply(o.kind === 'clear' ? { type: 'clear' } : { type: 'clearBreadcrumbs' }, opts);
+            model = [];
+          } else {
+            const data = draft.seal();
+            sealed.push({ data, crumbs: model });
+            if (o.kind === 'fork') draft = new ScopeDraft(data); // a fork goes on from the sealed data
+          }
+        });
+        sealed.push({ data: draft.seal(), crumbs: model });
+        // Every sealed value still shows what it held when it was sealed, whatever came after.
+        for (const { data, crumbs } of sealed) expect(data.breadcrumbs.toArray().map((c) => c.timestamp)).toEqual(crumbs);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

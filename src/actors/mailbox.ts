@@ -3,6 +3,17 @@ import { ScopeError, type Message } from '../protocol/index.js';
 /** Writes batched per turn: one owner delivery carries this many messages at most. */
 export const MAX_BATCH = 1024;
 
+const settled = Promise.resolve();
+
+/**
+ * Runs `fn` at the end of the current microtask turn. Not `queueMicrotask`: Node wraps each of
+ * its callbacks in an AsyncResource, which costs about twice a promise reaction (~280 against
+ * ~130 ns here), once per turn of every writer. `fn` must not throw.
+ */
+export function atTurnEnd(fn: () => void): void {
+  void settled.then(fn);
+}
+
 /**
  * The owner's in-thread mailbox: a FIFO of validated messages, delivered as one batch at the end
  * of the current microtask turn, when a batch is full, or at once when someone must read
@@ -33,7 +44,7 @@ export class Mailbox {
     if (this.#count >= MAX_BATCH) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
-      queueMicrotask(this.#onTurnEnd);
+      atTurnEnd(this.#onTurnEnd);
     }
   }
 

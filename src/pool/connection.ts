@@ -11,7 +11,7 @@ import {
   type PortReply,
   type SerializedScopeError,
 } from '../protocol/index.js';
-import { MAX_BATCH } from '../actors/mailbox.js';
+import { atTurnEnd, MAX_BATCH } from '../actors/mailbox.js';
 import { ScopeEntry } from '../actors/scope-entry.js';
 import type { Channel } from './link.js';
 
@@ -30,7 +30,8 @@ export class Connection {
   /** Mutations written while a refresh of that scope is in flight, replayed onto its answer. */
   readonly #replays = new Map<ScopeId, MutationMessage[]>();
   readonly #awaiting = new Map<Message, Waiter>();
-  readonly #replies = new Map<string, Waiter>();
+  /** Waiters by `replyKey(seq, index)`. */
+  readonly #replies = new Map<number, Waiter>();
   readonly #idle: Array<() => void> = [];
   readonly #refused: ScopeError[] = [];
   /** Unsent messages, already cut into batches of at most MAX_BATCH. */
@@ -96,7 +97,7 @@ export class Connection {
     this.#unsent += 1;
     if (!this.#scheduled) {
       this.#scheduled = true;
-      queueMicrotask(this.#flush);
+      atTurnEnd(this.#flush);
     }
     return message;
   }
@@ -211,12 +212,12 @@ export class Connection {
 
   /** Moves the waiters of messages in batch `seq` to where its replies will find them. */
   #expectReplies(seq: number, messages: Message[]): void {
-    messages.forEach((message, index) => {
-      const waiter = this.#awaiting.get(message);
-      if (!waiter) return;
-      this.#awaiting.delete(message);
-      this.#replies.set(`${seq}:${index}`, waiter);
-    });
+    for (let index = 0; index < messages.length; index++) {
+      const waiter = this.#awaiting.get(messages[index]!);
+      if (!waiter) continue;
+      this.#awaiting.delete(messages[index]!);
+      this.#replies.set(replyKey(seq, index), waiter);
+    }
   }
 
   #receive(reply: PortReply): void {
@@ -241,7 +242,7 @@ export class Connection {
   }
 
   #take(seq: number, index: number): Waiter | undefined {
-    const key = `${seq}:${index}`;
+    const key = replyKey(seq, index);
     const waiter = this.#replies.get(key);
     this.#replies.delete(key);
     return waiter;
@@ -260,4 +261,9 @@ export class Connection {
     this.#replies.clear();
     for (const resolve of this.#idle.splice(0)) resolve();
   }
+}
+
+/** One number per message of every batch: indexes run from -1 (the whole batch) to MAX_BATCH - 1. */
+function replyKey(seq: number, index: number): number {
+  return seq * (MAX_BATCH + 1) + index + 1;
 }

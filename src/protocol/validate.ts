@@ -21,9 +21,10 @@ const BREADCRUMB_KEYS: ReadonlySet<string> = new Set(['timestamp', 'message', 'c
  * - `envelope`: a handle's own literal, built for this call: its `v`, `type` and `scope` are the
  *   handle's and taken as they are; the values in it are the caller's, so they are checked and
  *   deep-copied into it, in place. A breadcrumb's top level is the handle's too (the shallow copy
- *   it stamps with the time): it is checked in place, and only what it holds is copied.
+ *   it stamps with the time), so only what it holds is copied.
  * - `cloned`: envelope and values are fresh from a structured clone (a port): nobody else holds
  *   them, so they are checked and frozen in place, with no copy at all.
+ * A breadcrumb kept in place (envelope, cloned) is frozen by the log that first hands it out.
  */
 export type Ownership = 'borrowed' | 'envelope' | 'cloned';
 
@@ -76,7 +77,7 @@ const CHECKS: { readonly [T in MessageType]: (m: Input, own: Own, ownership: Own
   setLevel: (m) => void level(m.level, 'level'),
   setFingerprint: (m) => void (m.fingerprint = strings(m.fingerprint, 'fingerprint')),
   setTransactionName: (m) => void (m.name === undefined || string(m.name, 'name')),
-  addBreadcrumb: (m, own, ownership) => void (m.breadcrumb = breadcrumb(m.breadcrumb, own, ownership === 'envelope')),
+  addBreadcrumb: (m, own, ownership) => void (m.breadcrumb = breadcrumb(m.breadcrumb, own, ownership !== 'borrowed')),
   clearBreadcrumbs: () => {},
   addAttachment: (m) => void (m.attachment = attachment(m.attachment)),
   clearAttachments: () => {},
@@ -204,13 +205,14 @@ function finite(value: unknown, path: string): number {
 }
 
 /**
- * A crumb a handle stamped (`stamped`) is its own shallow copy: checked in place, with only the
- * objects in it (data) copied. Any other crumb is owned whole first. On the hot path of
- * every handle's `addBreadcrumb`, so it walks the keys once and allocates nothing of its own.
+ * A crumb whose top level is ours (`mine`: a handle's stamped copy, or fresh from a structured
+ * clone) is checked in place, with only the objects in it (data) owned. A borrowed one is owned
+ * whole first. On the hot path of every breadcrumb, so it walks the keys once and allocates
+ * nothing of its own; the crumb is frozen by the log that first hands it out.
  */
-function breadcrumb(value: unknown, own: Own, stamped: boolean): Breadcrumb {
+function breadcrumb(value: unknown, own: Own, mine: boolean): Breadcrumb {
   if (!isPlainObject(value)) throw invalid('breadcrumb must be a plain object');
-  const crumb = stamped ? value : own(value, 'breadcrumb');
+  const crumb = mine ? value : own(value, 'breadcrumb');
   const keys = Object.keys(crumb);
   for (let i = 0; i < keys.length; i++) if (!BREADCRUMB_KEYS.has(keys[i]!)) throw invalid(`breadcrumb.${keys[i]} is not a breadcrumb field`);
   const { timestamp, message, category, type, data, level: crumbLevel, event_id: eventId } = crumb;
@@ -220,7 +222,7 @@ function breadcrumb(value: unknown, own: Own, stamped: boolean): Breadcrumb {
   if (type !== undefined) string(type, 'breadcrumb.type');
   if (crumbLevel !== undefined) level(crumbLevel, 'breadcrumb.level');
   if (data !== undefined && !isPlainObject(data)) throw invalid('breadcrumb.data must be a plain object');
-  if (stamped) {
+  if (mine) {
     // The other fields were checked to be primitives; these two may hold objects.
     if (data !== undefined) crumb.data = own(data, 'breadcrumb.data');
     if (eventId !== undefined) crumb.event_id = own(eventId, 'breadcrumb.event_id');

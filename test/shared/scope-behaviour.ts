@@ -81,10 +81,13 @@ export function describeScopeBehaviour(name: string, kind: HandleKind): void {
       expect(ownerData).toEqual(localData);
     });
 
-    it('hands out deep-frozen snapshots, the same object while nothing changes', () => {
-      scope.setExtra('nested', { list: [{ x: 1 }] }).addBreadcrumb({ message: 'm', data: { y: [2] } });
+    it('hands out deep-frozen snapshots, the same object while nothing changes', async () => {
+      scope.setExtra('nested', { list: [{ x: 1 }] });
+      // More crumbs than the bound, on this side and (through a port, for a remote) on the owner's.
+      for (let i = 0; i < 40; i++) scope.addBreadcrumb({ message: `m${i}`, data: { y: [i] } });
       const first = scope.snapshot();
       expect(deepFrozen(first)).toBe(true);
+      expect(deepFrozen(await owner(scope))).toBe(true);
       expect(scope.snapshot()).toBe(first);
       scope.setTag('t', 'v');
       const second = scope.snapshot();

@@ -34,7 +34,7 @@ export class ScopeDraft {
    * added under. A burst of writes between two reads then costs an array push per crumb, and the
    * log is built once, from the newest crumbs only. Never more than the bound wait.
    */
-  #crumbs: Breadcrumb[] = [];
+  #crumbs: Breadcrumb[] | undefined;
   #max = 0;
 
   constructor(data: ScopeData) {
@@ -53,15 +53,15 @@ export class ScopeDraft {
     if (max !== this.#max) this.log();
     this.#max = max;
     // `max` newer crumbs push the whole log out: build it now, so waiting crumbs stay bounded.
-    if (this.#crumbs.push(crumb) >= max) this.log();
+    if ((this.#crumbs ??= []).push(crumb) >= max) this.log();
   }
 
   /** The working copy's breadcrumb log, with every added crumb in it. */
   log(): BreadcrumbLog {
     const data = this.#data!;
-    if (this.#crumbs.length) {
+    if (this.#crumbs?.length) {
       data.breadcrumbs = data.breadcrumbs.appendAll(this.#crumbs, this.#max);
-      this.#crumbs.length = 0; // appendAll keeps none of the array
+      this.#crumbs = undefined; // a scope that stops writing keeps no array
     }
     return data.breadcrumbs;
   }

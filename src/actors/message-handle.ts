@@ -66,7 +66,7 @@ export abstract class MessageHandle implements ScopeHandle {
   }
   /** Stored as `{ timestamp: now, ...crumb }` (stamped here, at the call); a message over 2048 characters is cut. */
   addBreadcrumb(crumb: BreadcrumbInput): this {
-    // Always a copy of our own: the validator checks and freezes it in place (see `Ownership`).
+    // Always a copy of our own: the validator checks it in place (see `Ownership`), the log freezes it.
     const breadcrumb = !isPlainObject(crumb) ? crumb : crumb.timestamp === undefined ? { timestamp: Date.now() / 1000, ...crumb } : { ...crumb };
     return this.#send({ v, type: 'addBreadcrumb', scope: this.id, breadcrumb });
   }

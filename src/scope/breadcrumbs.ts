@@ -17,9 +17,10 @@ class Chunk {
  * O(1) (holders share the value), and an append is amortised O(1) whatever the bound, even on
  * a log that others hold too. Crumbs live in chunks of CHUNK shared by every log that contains
  * them, plus a short tail; both levels are `Segment`s, so appending where someone else already
- * appended copies at most one tail (CHUNK crumbs), never the whole log. A crumb is frozen when
- * `toArray` first hands it out, not when it is appended: nobody else holds it before that (the
- * validator hands over a crumb of its own), and freezing every crumb costs more than appending it.
+ * appended copies at most one tail (CHUNK crumbs), never the whole log. A crumb appended is the
+ * log's from then on (the validator hands over one of its own): it is frozen when `toArray` first
+ * hands it out, not when it is appended, as most are dropped unread and freezing a crumb costs
+ * more than appending it.
  */
 export class BreadcrumbLog {
   static readonly empty = new BreadcrumbLog(Segment.empty(), 0, Segment.empty(), 0, 0);

@@ -1,18 +1,10 @@
-import type { Attachment, Breadcrumb, PlainObject, EventHint, PlainValue, ScopeEvent, Primitive, PropagationContext, SeverityLevel, User } from '../scope/index.js';
 import { invalid, ScopeError } from './errors.js';
+import { attachment, boolean, breadcrumb, event, EVENT_ID, hint, key, level, object, pattern, propagationContext, record, string, strings, tagValue, type Own } from './fields.js';
 import { PROTOCOL_VERSION, type Message, type MessageType } from './messages.js';
 import { frozenCopy, frozenInPlace, isPlainObject } from './values.js';
-import { setData } from '../scope/records.js';
 
 type Input = Record<string, unknown>;
-type Tags = { readonly [key: string]: Primitive };
 const v = PROTOCOL_VERSION;
-
-const LEVELS: ReadonlySet<string> = new Set<SeverityLevel>(['fatal', 'error', 'warning', 'log', 'info', 'debug']);
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-const EVENT_ID = TRACE_ID;
-const BREADCRUMB_KEYS: ReadonlySet<string> = new Set(['timestamp', 'message', 'category', 'level', 'type', 'data', 'event_id']);
 
 /**
  * How much of a message the validator may keep as it is, without copying:
@@ -27,12 +19,6 @@ const BREADCRUMB_KEYS: ReadonlySet<string> = new Set(['timestamp', 'message', 'c
  * A breadcrumb kept in place (envelope, cloned) is frozen by the log that first hands it out.
  */
 export type Ownership = 'borrowed' | 'envelope' | 'cloned';
-
-/** Makes a value the scope's own: a frozen deep copy, or the value itself frozen in place. */
-type Own = <T>(value: T, path: string) => T;
-
-/** For a value inside one already owned. */
-const kept: Own = (value) => value;
 
 /** The fields each type carries besides v, type and scope: what a borrowed envelope copies. */
 const FIELDS: { readonly [T in MessageType]: readonly string[] } = {
@@ -145,133 +131,4 @@ export function describe(value: unknown): string {
   } catch {
     return Object.prototype.toString.call(value);
   }
-}
-
-function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw invalid(`${path} must be a string`);
-  return value;
-}
-
-function key(value: unknown, path: string): string {
-  if (string(value, path).length === 0) throw invalid(`${path} must not be empty`);
-  return value as string;
-}
-
-function boolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw invalid(`${path} must be a boolean`);
-  return value;
-}
-
-function pattern(value: unknown, path: string, re: RegExp, what: string): string {
-  if (typeof value !== 'string' || !re.test(value)) throw invalid(`${path} must be ${what}`);
-  return value;
-}
-
-function tagValue(value: unknown, path: string): unknown {
-  const t = typeof value;
-  if (t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint' || value == null) return value;
-  throw invalid(`${path} must be a string, number, boolean, bigint, null or undefined`);
-}
-
-function level(value: unknown, path: string): SeverityLevel {
-  if (typeof value !== 'string' || !LEVELS.has(value)) throw invalid(`${path} must be one of ${[...LEVELS].join(', ')}`);
-  return value as SeverityLevel;
-}
-
-function object(value: unknown, path: string, own: Own): PlainObject {
-  if (!isPlainObject(value)) throw invalid(`${path} must be a plain object`);
-  return own(value as PlainObject, path);
-}
-
-// Checks run on the owned copy, never on the caller's object: a getter or proxy cannot show the
-// checks one value and the copy another.
-function record(value: unknown, path: string, each: ((item: unknown, path: string) => unknown) | undefined, own: Own): object {
-  const copy = object(value, path, own);
-  if (each) for (const k of Object.keys(copy)) each(copy[k], `${path}.${k}`);
-  return copy;
-}
-
-function strings(value: unknown, path: string): readonly string[] {
-  if (!Array.isArray(value)) throw invalid(`${path} must be an array of strings`);
-  // An index loop, not forEach: forEach skips holes, which would then be stored as undefined.
-  const out = new Array<string>(value.length);
-  for (let i = 0; i < value.length; i++) out[i] = string(value[i], `${path}[${i}]`);
-  return Object.freeze(out);
-}
-
-function finite(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${path} must be a finite number`);
-  return value;
-}
-
-/**
- * A crumb whose top level is ours (`mine`: a handle's stamped copy, or fresh from a structured
- * clone) is checked in place, with only the objects in it (data) owned. A borrowed one is owned
- * whole first. On the hot path of every breadcrumb, so it walks the keys once and allocates
- * nothing of its own; the crumb is frozen by the log that first hands it out.
- */
-function breadcrumb(value: unknown, own: Own, mine: boolean): Breadcrumb {
-  if (!isPlainObject(value)) throw invalid('breadcrumb must be a plain object');
-  const crumb = mine ? value : own(value, 'breadcrumb');
-  const keys = Object.keys(crumb);
-  for (let i = 0; i < keys.length; i++) if (!BREADCRUMB_KEYS.has(keys[i]!)) throw invalid(`breadcrumb.${keys[i]} is not a breadcrumb field`);
-  const { timestamp, message, category, type, data, level: crumbLevel, event_id: eventId } = crumb;
-  finite(timestamp, 'breadcrumb.timestamp');
-  if (message !== undefined) string(message, 'breadcrumb.message');
-  if (category !== undefined) string(category, 'breadcrumb.category');
-  if (type !== undefined) string(type, 'breadcrumb.type');
-  if (crumbLevel !== undefined) level(crumbLevel, 'breadcrumb.level');
-  if (data !== undefined && !isPlainObject(data)) throw invalid('breadcrumb.data must be a plain object');
-  if (mine) {
-    // The other fields were checked to be primitives; these two may hold objects.
-    if (data !== undefined) crumb.data = own(data, 'breadcrumb.data');
-    if (eventId !== undefined) crumb.event_id = own(eventId, 'breadcrumb.event_id');
-    // Not frozen here: nobody else holds it, and the log freezes it when it first hands it out.
-  }
-  return crumb as unknown as Breadcrumb;
-}
-
-function attachment(value: unknown): Attachment {
-  if (!isPlainObject(value)) throw invalid('attachment must be a plain object');
-  const { filename, data, contentType } = value;
-  key(filename, 'attachment.filename');
-  if (contentType !== undefined) string(contentType, 'attachment.contentType');
-  if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw invalid('attachment.data must be a string or a Uint8Array');
-  const bytes = typeof data === 'string' ? data : new Uint8Array(data);
-  return Object.freeze({ filename: filename as string, data: bytes, ...(contentType === undefined ? {} : { contentType: contentType as string }) });
-}
-
-function propagationContext(value: unknown, path: string, own: Own): PropagationContext {
-  const context = object(value, path, own);
-  const { traceId, parentSpanId, sampled, sampleRand, propagationSpanId, dsc } = context;
-  pattern(traceId, `${path}.traceId`, TRACE_ID, '32 lowercase hex characters');
-  if (parentSpanId !== undefined) pattern(parentSpanId, `${path}.parentSpanId`, SPAN_ID, '16 lowercase hex characters');
-  if (propagationSpanId !== undefined) pattern(propagationSpanId, `${path}.propagationSpanId`, SPAN_ID, '16 lowercase hex characters');
-  if (sampled !== undefined) boolean(sampled, `${path}.sampled`);
-  if (finite(sampleRand, `${path}.sampleRand`) < 0 || (sampleRand as number) >= 1) throw invalid(`${path}.sampleRand must be in [0, 1)`);
-  if (dsc !== undefined) record(dsc, `${path}.dsc`, string, kept);
-  for (const k of Object.keys(context)) {
-    if (!['traceId', 'parentSpanId', 'sampled', 'sampleRand', 'propagationSpanId', 'dsc'].includes(k)) throw invalid(`${path}.${k} is not a propagation context field`);
-  }
-  return context as unknown as PropagationContext;
-}
-
-/** A hint travels with the event to processors and the sink, never into a scope. A shallow owned copy: its fields are read now (a throwing getter is refused here, not mid-capture); `originalException` stays a reference. */
-function hint(value: unknown): EventHint {
-  if (!isPlainObject(value)) throw invalid('hint must be a plain object');
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) setData(out, k, value[k]);
-  if (out.attachments !== undefined && !Array.isArray(out.attachments)) throw invalid('hint.attachments must be an array');
-  return Object.freeze(out) as EventHint;
-}
-
-/** An event's own fields the merge reads must have the shape it expects, or a capture would fail late. */
-function event(value: unknown, own: Own): ScopeEvent {
-  const copy = object(value, 'event', own) as ScopeEvent;
-  if (copy.breadcrumbs !== undefined && !Array.isArray(copy.breadcrumbs)) throw invalid('event.breadcrumbs must be an array');
-  if (copy.fingerprint !== undefined && typeof copy.fingerprint !== 'string' && !Array.isArray(copy.fingerprint)) throw invalid('event.fingerprint must be a string or an array of strings');
-  for (const name of ['tags', 'extra', 'user', 'contexts'] as const) {
-    if (copy[name] !== undefined && !isPlainObject(copy[name])) throw invalid(`event.${name} must be a plain object`);
-  }
-  return copy;
 }

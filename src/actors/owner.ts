@@ -1,5 +1,5 @@
 import { fromTransition } from 'xstate';
-import { emptyScopeData, type Breadcrumb, type ScopeId, type ScopeSnapshot } from '../scope/index.js';
+import { emptyScopeData, sealCrumb, type Breadcrumb, type ScopeId, type ScopeSnapshot } from '../scope/index.js';
 import {
   GLOBAL_SCOPE_ID,
   ScopeError,
@@ -121,7 +121,7 @@ function addBreadcrumb(state: OwnerState, entry: ScopeEntry, message: MutationMe
   const { beforeBreadcrumb, report } = state.input;
   let crumb: Breadcrumb | null = message.breadcrumb;
   if (beforeBreadcrumb) {
-    Object.freeze(crumb); // the hook may keep it: it must not change the crumb it was shown
+    sealCrumb(crumb); // the hook may keep it: it must not change the crumb it was shown
     try {
       const result = beforeBreadcrumb(crumb);
       // A crumb returned in place of the one shown is stored, so it is checked (and copied) like any incoming one.

@@ -4,9 +4,20 @@ import type { Breadcrumb } from './types.js';
 /** Crumbs per sealed chunk: a diverging append copies at most this many. */
 const CHUNK = 32;
 
+/**
+ * Makes a crumb the log took as it was given fit to hand out: frozen, and without symbol-keyed
+ * properties (a handle's spread copies them, unchecked; structured clone would drop them).
+ * Run once per crumb, when it is first handed out, as most are dropped unread.
+ */
+export function sealCrumb(crumb: Breadcrumb): Breadcrumb {
+  if (Object.isFrozen(crumb)) return crumb;
+  for (const symbol of Object.getOwnPropertySymbols(crumb)) delete (crumb as unknown as Record<symbol, unknown>)[symbol];
+  return Object.freeze(crumb);
+}
+
 /** Sealed crumbs, CHUNK of them, shared by every log that holds them. */
 class Chunk {
-  /** Whether its crumbs were frozen: done when a log first hands them out, as most are dropped unread. */
+  /** Whether its crumbs were sealed (`sealCrumb`): done when a log first hands them out. */
   frozen = false;
 
   constructor(readonly crumbs: readonly Breadcrumb[]) {}
@@ -88,14 +99,14 @@ export class BreadcrumbLog {
     for (let i = 0; i < this.chunks.length; i++) {
       const chunk = this.chunks.at(i);
       if (!chunk.frozen) {
-        for (const crumb of chunk.crumbs) Object.freeze(crumb);
+        for (const crumb of chunk.crumbs) sealCrumb(crumb);
         chunk.frozen = true;
       }
       for (let j = i === 0 ? this.skip : 0; j < chunk.crumbs.length; j++) out.push(chunk.crumbs[j]!);
     }
     const start = out.length;
     this.tail.copyInto(out);
-    for (let i = start + this.frozenTail; i < out.length; i++) Object.freeze(out[i]);
+    for (let i = start + this.frozenTail; i < out.length; i++) sealCrumb(out[i]!);
     this.frozenTail = this.tail.length;
     return (this.#frozen = Object.freeze(out));
   }

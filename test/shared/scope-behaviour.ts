@@ -96,6 +96,19 @@ export function describeScopeBehaviour(name: string, kind: HandleKind): void {
       expect(second.breadcrumbs).toBe(first.breadcrumbs);
     });
 
+    it('keeps no symbol-keyed property of a breadcrumb, and no reference to what the caller holds', async () => {
+      const hidden = Symbol('hidden');
+      const mutable = { n: 1 };
+      scope.addBreadcrumb({ message: 'with symbol', data: { mutable }, [hidden]: mutable } as never);
+      mutable.n = 2;
+      for (const snap of [scope.snapshot(), await owner(scope)]) {
+        const [crumb] = snap.breadcrumbs.slice(-1);
+        expect(Object.getOwnPropertySymbols(crumb)).toEqual([]);
+        expect(crumb!.data).toEqual({ mutable: { n: 1 } });
+        expect(deepFrozen(crumb)).toBe(true);
+      }
+    });
+
     it('keeps the snapshot when a write changes nothing', () => {
       scope.setTag('t', 'v').setLevel('info');
       const before = scope.snapshot();

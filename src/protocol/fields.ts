@@ -78,12 +78,11 @@ export function finite(value: unknown, path: string): number {
 /**
  * A crumb whose top level is ours (`mine`: a handle's stamped copy, or fresh from a structured
  * clone) is checked in place, with only the objects in it (data) owned. A borrowed one is owned
- * whole first. On the hot path of every breadcrumb, so it walks the keys once and allocates
- * nothing of its own; the crumb is frozen by the log that first hands it out.
+ * whole first. On the hot path of every breadcrumb, so it walks the keys once and copies nothing
+ * but data; the crumb is frozen by the log that first hands it out.
  */
 export function breadcrumb(value: unknown, own: Own, mine: boolean): Breadcrumb {
-  if (!isPlainObject(value)) throw invalid('breadcrumb must be a plain object');
-  const crumb = mine ? value : own(value, 'breadcrumb');
+  const crumb = object(value, 'breadcrumb', mine ? kept : own) as Record<string, unknown>;
   const keys = Object.keys(crumb);
   for (let i = 0; i < keys.length; i++) if (!BREADCRUMB_KEYS.has(keys[i]!)) throw invalid(`breadcrumb.${keys[i]} is not a breadcrumb field`);
   const { timestamp, message, category, type, data, level: crumbLevel, event_id: eventId } = crumb;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { getRandomValues, randomUUID } from 'node:crypto';
 import type { PropagationContext } from '../scope/index.js';
 
 /** 32 lowercase hex characters, as Sentry's `uuid4()`. */
@@ -17,4 +17,21 @@ export function spanId(): string {
  */
 export function newTrace(): PropagationContext {
   return Object.freeze({ traceId: uuid4(), propagationSpanId: spanId(), sampleRand: Math.random() });
+}
+
+const secrets = new Uint32Array(512);
+let nextSecret = secrets.length;
+
+/**
+ * 64 random bits as 16 hex characters, drawn from a buffer filled 256 ids at a time: a pool asks
+ * for one per task, and `randomUUID()` cost a no-op task ~1 µs of the main thread's time there.
+ */
+export function secretId(): string {
+  if (nextSecret === secrets.length) {
+    getRandomValues(secrets);
+    nextSecret = 0;
+  }
+  const high = secrets[nextSecret++]!;
+  const low = secrets[nextSecret++]!;
+  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
 }

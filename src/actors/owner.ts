@@ -39,6 +39,8 @@ export type Outcome = undefined | ScopeSnapshot | PreparedCapture | ScopeError;
 export type OwnerEvent =
   /** Validated messages, applied in order; `outcomes[i]` is filled for `messages[i]`. */
   | { readonly type: 'deliver'; readonly messages: readonly Message[]; readonly outcomes: Outcome[] }
+  /** Adds a scope built outside from data the owner handed out (a session's own fork); a taken id keeps its scope. */
+  | { readonly type: 'adopt'; readonly entry: ScopeEntry }
   /** Closes every scope; `closed` receives their ids. */
   | { readonly type: 'shutdown'; readonly closed: ScopeId[] };
 
@@ -55,6 +57,11 @@ export const ownerLogic = fromTransition(
         event.closed.push(entry.id);
       }
       state.scopes.clear();
+      return state;
+    }
+    if (event.type === 'adopt') {
+      // Ids come from the service's counter, so none is taken unless a sender chose it: the first holder keeps it.
+      if (!state.scopes.has(event.entry.id)) state.scopes.set(event.entry.id, event.entry);
       return state;
     }
     if (event.type !== 'deliver') return state; // xstate's own events, such as its stop signal

@@ -21,11 +21,14 @@ export class PortBridge {
   readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
   /** The port emitted 'close': every message it held was dispatched (and it must not be read again). */
   #portClosed = false;
+  #received = 0;
 
   constructor(
     readonly port: MessagePort,
     private readonly lookup: SessionLookup,
     private readonly onRelease: (bridge: PortBridge) => void,
+    /** How many messages the other side posted, where it counts them (a pool thread's link): an empty port is then never read. */
+    private readonly posted?: Int32Array,
   ) {
     port.on('message', (data: unknown) => this.#receive(data));
     port.on('close', () => {
@@ -42,6 +45,7 @@ export class PortBridge {
    * (Not after 'close': the queue is empty then, and Node 20 crashes reading a closed port.)
    */
   drain(): void {
+    if (this.posted && Atomics.load(this.posted, 0) === this.#received) return;
     while (!this.#portClosed) {
       const left = receiveMessageOnPort(this.port);
       if (!left) break;
@@ -69,6 +73,7 @@ export class PortBridge {
   }
 
   #receive(data: unknown): void {
+    this.#received += 1;
     let message;
     try {
       message = validatePortMessage(data);

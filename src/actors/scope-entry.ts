@@ -47,7 +47,7 @@ export class ScopeEntry {
   }
 
   /** The entry a fork message creates under `parent`: a copy of its data (of the global scope: empty). */
-  static fork(parent: ScopeEntry, message: ForkMessage): ScopeEntry {
+  static fork(parent: ScopeEntry, message: Pick<ForkMessage, 'id' | 'isolation' | 'propagationContext'>): ScopeEntry {
     const { id, isolation = false } = message;
     const fromGlobal = parent.id === GLOBAL_SCOPE_ID;
     const trace = isolation || fromGlobal ? (message.propagationContext ?? newTrace()) : undefined;

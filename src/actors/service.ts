@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
@@ -8,7 +7,8 @@ import { Mailbox } from './mailbox.js';
 import { ownerLogic, type Outcome } from './owner.js';
 import { PortBridge, type SessionLookup } from './port-bridge.js';
 import { Session } from './session.js';
-import type { ScopeEntry } from './scope-entry.js';
+import { secretId } from './ids.js';
+import { ScopeEntry } from './scope-entry.js';
 import type { ForkOptions } from './handle.js';
 import { ScopeRef } from './scope-ref.js';
 import { resolveOptions, type ResolvedOptions, type ScopeServiceOptions } from './options.js';
@@ -121,7 +121,7 @@ export class ScopeService {
    * @throws ScopeError SCOPE_CLOSED or SERVICE_CLOSED.
    */
   connect(scope: ScopeRef): MessagePort {
-    const { init, session } = this.session(scope, { lent: true, shared: false });
+    const { init, session } = this.session(scope, { fork: false, shared: false });
     const { port1, port2 } = new MessageChannel();
     this.link(port1, () => session).serve(session);
     port1.postMessage(init);
@@ -129,17 +129,25 @@ export class ScopeService {
   }
 
   /**
-   * Opens a connection to `scope`: the owner's session and the `init` the remote must be told.
-   * A `shared` session travels over a thread's link, so its init names it.
+   * Opens a connection to `scope`, or (`fork`) to a fork of it: the owner's session and the `init`
+   * the remote must be told. The fork's data is taken now, from `scope` as every write queued so
+   * far left it, but the owner's table gets the fork only when the remote first sends something
+   * (see `Session`). A `shared` session travels over a thread's link, so its init names it.
+   * @throws ScopeError SCOPE_CLOSED or SERVICE_CLOSED.
    * @internal
    */
-  session(scope: ScopeRef, { lent, shared }: { lent: boolean; shared: boolean }): { init: PortInit; session: Session } {
-    const snapshot = scope.snapshot();
+  session(scope: ScopeRef, { fork, shared }: { fork: boolean; shared: boolean }): { init: PortInit; session: Session } {
+    let snapshot = scope.snapshot();
+    let aside: ScopeEntry | undefined;
+    if (fork) {
+      aside = ScopeEntry.fork(this.#actor.getSnapshot().context.scopes.get(scope.id)!, { id: this.allocateId() });
+      snapshot = aside.snapshot();
+    }
     const prefix = `w${(this.#nextConnection += 1)}`;
-    const id = shared ? randomUUID() : undefined;
-    const session = new Session(this, id, scope.id, prefix, lent, snapshot, PORT_WINDOW);
+    const id = shared ? secretId() : undefined;
+    const session = new Session(this, id, snapshot.id, prefix, !fork, snapshot, PORT_WINDOW, aside);
     const { maxBreadcrumbs, mailboxLimit } = this.#options;
-    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: scope.id, snapshot: encodeSnapshot(snapshot), lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
+    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: !fork, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
     return { init, session };
   }
 
@@ -147,9 +155,9 @@ export class ScopeService {
    * Serves a port whose messages name sessions found by `lookup`; the port and its sessions are
    * released when it closes or the service closes. @internal
    */
-  link(port: MessagePort, lookup: SessionLookup): PortBridge {
+  link(port: MessagePort, lookup: SessionLookup, posted?: Int32Array): PortBridge {
     this.#assertOpen();
-    const bridge = new PortBridge(port, lookup, (released) => this.#bridges.delete(released));
+    const bridge = new PortBridge(port, lookup, (released) => this.#bridges.delete(released), posted);
     this.#bridges.add(bridge);
     return bridge;
   }
@@ -204,6 +212,13 @@ export class ScopeService {
   isLive(id: ScopeId): boolean {
     this.#mailbox.flush();
     return this.#actor.getSnapshot().context.scopes.has(id);
+  }
+
+  /** Puts `entry`, built outside the owner from data it handed out, in the owner's table. @internal */
+  adopt(entry: ScopeEntry): void {
+    if (this.#closing) return; // what it would hold is refused anyway
+    this.#mailbox.flush();
+    this.#actor.send({ type: 'adopt', entry });
   }
 
   /** A scope id no one else will choose. @internal */

@@ -1,4 +1,5 @@
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
+import type { ScopeEntry } from './scope-entry.js';
 import {
   PROTOCOL_VERSION as v,
   ScopeError,
@@ -16,13 +17,16 @@ export interface DeliveryTarget {
   send(message: unknown): unknown;
   /** Whether `id` names a live scope now (after every queued write). */
   isLive(id: ScopeId): boolean;
+  /** Puts a scope built outside the owner (a session's own fork, made when it opened) in the owner's table. */
+  adopt(entry: ScopeEntry): void;
 }
 
 /**
  * The owner's side of one remote handle's connection, whatever carries it (a port of its own, or
  * a thread's shared link): its capability and what it was told. It reaches only the scope it was
  * given and the scopes it forked (ids under its prefix); on release, the forks it left open are
- * closed.
+ * closed. A session opened on a fork of its own holds that fork aside until the remote first sends
+ * something: a pool task that only reads, or does nothing, costs the owner no fork and no close.
  */
 export class Session {
   readonly #reachable = new Set<ScopeId>();
@@ -32,6 +36,8 @@ export class Session {
   /** The first refusal of each recent batch, by seq: what the remote may not have read yet. */
   readonly #refusals = new Map<number, ScopeError>();
   #unread: ScopeError | undefined;
+  /** The session's own fork of its scope, not yet in the owner's table. */
+  #aside: ScopeEntry | undefined;
   #released = false;
   #ended = false;
   #onEnded!: () => void;
@@ -49,9 +55,12 @@ export class Session {
     initial: ScopeSnapshot,
     /** Batches the remote may have in flight: a refusal older than that, it has read. */
     private readonly window: number,
+    /** The fork that `root` names, when the session was opened on a fork of its own (built, not yet adopted). */
+    fork?: ScopeEntry,
   ) {
     this.#reachable.add(root);
     this.#sent.set(root, initial);
+    this.#aside = fork;
   }
 
   get released(): boolean {
@@ -71,6 +80,12 @@ export class Session {
   /** Applies batch `seq` and answers through `post`: one ack now, a `captured` per capture later. */
   receive(seq: number, messages: readonly unknown[], post: (reply: PortReply) => void): void {
     const session = this.id;
+    if (this.#aside && !this.#released) {
+      // The fork's data was taken when the session opened; from now on the owner keeps it, and closes it on release.
+      this.target.adopt(this.#aside);
+      this.#forked.add(this.root);
+      this.#aside = undefined;
+    }
     // Fresh from a structured clone: nobody else holds these objects, so they are frozen in place.
     const results = this.target.deliver(unpackMessages(messages), 'cloned', (message) => this.#admit(message));
     const replies: MessageReply[] = [];
@@ -116,6 +131,7 @@ export class Session {
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    this.#aside = undefined;
     this.end();
     for (const id of this.#forked) {
       try {

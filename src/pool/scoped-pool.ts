@@ -1,10 +1,10 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { errorFromThread, PROTOCOL_VERSION, ScopeError } from '../protocol/index.js';
+import { errorFromThread, packTask, ScopeError } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';
 import type { PortBridge } from '../actors/port-bridge.js';
 import type { Session } from '../actors/session.js';
-import { isLinkOffer } from './link.js';
+import { isLinkOffer, type LinkOffer } from './link.js';
 import type { ScopedTaskMessage } from './worker.js';
 
 /** The longest a failed task is given to deliver what it sent before its session is released anyway. */
@@ -57,7 +57,7 @@ export class ScopedPool<T = unknown, R = unknown> {
     this.#service = service;
     this.#context = context;
     this.piscina = new Piscina(options);
-    this.piscina.on('message', (message: unknown) => isLinkOffer(message) && this.#adopt(message.port));
+    this.piscina.on('message', (message: unknown) => isLinkOffer(message) && this.#serveLink(message));
   }
 
   /**
@@ -71,39 +71,35 @@ export class ScopedPool<T = unknown, R = unknown> {
   async run(data: T, { scope, fork = true, ...options }: ScopedRunOptions = {}): Promise<R> {
     const base = scope ?? this.#context?.getCurrentScope();
     if (!base) throw new ScopeError('INVALID_MESSAGE', 'ScopedPool.run needs a scope, or a context to take the current scope from');
-    const target = fork ? base.fork() : base;
+    const { init, session } = this.#service.session(base, { fork, shared: true });
+    const entry: { readonly session: Session; link?: PortBridge } = { session };
+    this.#sessions.set(session.id!, entry);
     try {
-      const { init, session } = this.#service.session(target, { lent: !fork, shared: true });
-      const entry: { readonly session: Session; link?: PortBridge } = { session };
-      this.#sessions.set(session.id!, entry);
-      try {
-        const task = { scopeActorTask: PROTOCOL_VERSION, data, init } as ScopedTaskMessage<T>;
-        // No signal of ours: piscina runs an abortable task alone on its thread (concurrentTasksPerWorker
-        // would be void) and pays for a listener per task. A task outliving the service fails below.
-        const result = await this.piscina.run(task, options);
-        // A task returns without waiting for its last acks: what it posted is already queued on
-        // its thread's link (posted before the result), so it is taken off now and applied.
-        if (!session.finished) this.#drainLinks();
-        if (session.unread) throw session.unread;
-        // Unfinished here means it sent nothing, or it sent into a link the closing service had cut.
-        if (!session.finished && this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed while the task ran');
-        return result;
-      } catch (error) {
-        // A task that failed (threw, crashed, was aborted) may have sent messages that are still
-        // queued: take what is there, then wait for the task's end or its thread's link closing.
-        this.#drainLinks();
-        if (entry.link) await Promise.race([session.ended, entry.link.closed, graceElapsed()]);
-        const failure = errorFromThread(error);
-        if (this.#service.closed && !ScopeError.is(failure, 'SERVICE_CLOSED')) {
-          throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: failure });
-        }
-        throw failure;
-      } finally {
-        this.#sessions.delete(session.id!);
-        session.release();
+      const task: ScopedTaskMessage<T> = packTask(data, init as typeof init & { session: string }); // shared: it names its session
+      // No signal of ours: piscina runs an abortable task alone on its thread (concurrentTasksPerWorker
+      // would be void) and pays for a listener per task. A task outliving the service fails below.
+      const result = await this.piscina.run(task, options);
+      // A task returns without waiting for its last acks: what it posted is already queued on
+      // its thread's link (posted before the result), so it is taken off now and applied.
+      if (!session.finished) this.#drainLinks();
+      if (session.unread) throw session.unread;
+      // Unfinished here means it sent nothing, or it sent into a link the closing service had cut.
+      if (!session.finished && this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed while the task ran');
+      return result;
+    } catch (error) {
+      // A task that failed (threw, crashed, was aborted) may have sent messages that are still
+      // queued: take what is there, then wait for the task's end or its thread's link closing.
+      this.#drainLinks();
+      if (entry.link) await Promise.race([session.ended, entry.link.closed, graceElapsed()]);
+      const failure = errorFromThread(error);
+      if (this.#service.closed && !ScopeError.is(failure, 'SERVICE_CLOSED')) {
+        throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: failure });
       }
+      throw failure;
     } finally {
-      if (fork) target.close();
+      // Closes the task's fork with whatever else the task left open (a task that sent nothing has none).
+      this.#sessions.delete(session.id!);
+      session.release();
     }
   }
 
@@ -122,9 +118,9 @@ export class ScopedPool<T = unknown, R = unknown> {
     for (const link of this.#links) link.drain();
   }
 
-  #adopt(port: MessagePort): void {
+  #serveLink({ port, posted }: LinkOffer): void {
     if (this.#service.closed) return void port.close();
-    const link = this.#service.link(port, (id) => this.#claim(id, link));
+    const link = this.#service.link(port, (id) => this.#claim(id, link), posted instanceof Int32Array ? posted : undefined);
     link.closed.then(() => this.#links.delete(link));
     this.#links.add(link);
     port.unref(); // the tasks keep the pool busy; an idle link must not keep the process alive

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { errorForThread, PROTOCOL_VERSION, ScopeError, type PortInit } from '../protocol/index.js';
+import { errorForThread, PROTOCOL_VERSION, ScopeError, unpackTask, type PortInit, type TaskMessage } from '../protocol/index.js';
 import { isWorkerThread } from 'piscina';
 import { Connection } from './connection.js';
 import { portChannel, threadLink } from './link.js';
@@ -7,15 +7,8 @@ import { ScopeClient } from './scope-client.js';
 
 export { ScopeClient } from './scope-client.js';
 
-/**
- * What `ScopedPool.run` hands a worker: the caller's data and the connection's init, in one
- * message. The connection runs over the thread's link (`init.session` names it), not a port of its own.
- */
-export interface ScopedTaskMessage<T> {
-  readonly scopeActorTask: typeof PROTOCOL_VERSION;
-  readonly data: T;
-  readonly init: PortInit & { readonly session: string };
-}
+/** What `ScopedPool.run` hands a worker: the caller's data and the connection's init, in one message (see `TaskMessage`). */
+export type ScopedTaskMessage<T> = TaskMessage<T>;
 
 /**
  * Wraps a task function for a `ScopedPool` worker file (`export default scopedTask(...)`).
@@ -33,25 +26,27 @@ export interface ScopedTaskMessage<T> {
 export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>): (task: ScopedTaskMessage<T>) => Promise<R> {
   // Opened as piscina loads the task file, so the offer reaches the pool before any task runs.
   if (isWorkerThread) threadLink();
-  // A ScopeError crosses to the pool as a carrier: structured clone would drop its class and code.
-  return (task) => runTask(fn, task).catch((error: unknown) => Promise.reject(errorForThread(error)));
+  return (task) => runTask(fn, task);
 }
 
 async function runTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>, task: ScopedTaskMessage<T>): Promise<R> {
-  if (task?.scopeActorTask !== PROTOCOL_VERSION) {
-    throw new ScopeError('INVALID_MESSAGE', 'scopedTask received a task that did not come from ScopedPool.run');
-  }
-  const connection = new Connection(threadLink().channel(task.init.session), task.init);
-  let result: R;
   try {
-    result = await fn(task.data, new ScopeClient(connection, task.init.scope));
+    const { data, init } = unpackTask<T>(task);
+    const connection = new Connection(threadLink().channel(init.session), init);
+    let result: R;
+    try {
+      result = await fn(data, new ScopeClient(connection, init.scope));
+    } catch (error) {
+      await settle(connection).catch(() => {});
+      throw error;
+    }
+    if (connection.untouched) connection.disconnect(); // the common quick task: no turn spent settling
+    else await settle(connection);
+    return result;
   } catch (error) {
-    await settle(connection).catch(() => {});
-    throw error;
+    // A ScopeError crosses to the pool as a carrier: structured clone would drop its class and code.
+    throw errorForThread(error);
   }
-  if (connection.untouched) connection.disconnect(); // the common quick task: no turn spent settling
-  else await settle(connection);
-  return result;
 }
 
 /**

@@ -117,6 +117,26 @@ describe('ScopedPool.run', () => {
     }
   });
 
+  it("takes the task's fork from the scope as run() is called; the owner holds it only from the task's first message", async () => {
+    const iso = service.fork({ isolation: true }).setTag('before', 'run');
+    const { port1, port2 } = new MessageChannel();
+    try {
+      const seen = new Promise<{ id: string; tags: object }>((resolve) => port1.once('message', resolve));
+      const run = pool.run({ port: port2 }, { scope: iso, name: 'readThenWrite', transferList: [port2] });
+      iso.setTag('after', 'run'); // queued after run() took the fork's data
+      const { id, tags } = await seen;
+      expect(tags).toEqual({ before: 'run' });
+      expect(service.stats().scopes).toBe(baseline + 1); // iso alone: the task has sent nothing
+      iso.close(); // the fork outlives its parent, as any fork does
+      port1.postMessage('go');
+      const owner = (await run) as ScopeSnapshot;
+      expect(owner).toMatchObject({ id, isolationId: iso.id, tags: { before: 'run', task: 'wrote' } });
+      expect(service.stats().scopes).toBe(baseline); // and it was closed when run() settled
+    } finally {
+      port1.close();
+    }
+  });
+
   it('runs tasks side by side on one thread with concurrentTasksPerWorker (no abort signal unless the caller gives one)', async () => {
     const shared = testPool({ service, maxThreads: 1, minThreads: 1, concurrentTasksPerWorker: 2 });
     try {

@@ -140,7 +140,7 @@ export class ScopeService {
     let snapshot = scope.snapshot();
     let aside: ScopeEntry | undefined;
     if (fork) {
-      aside = ScopeEntry.fork(this.#actor.getSnapshot().context.scopes.get(scope.id)!, { id: this.allocateId() });
+      aside = ScopeEntry.fork(this.entry(scope.id)!, { id: this.allocateId() });
       snapshot = aside.snapshot();
     }
     const prefix = `w${(this.#nextConnection += 1)}`;

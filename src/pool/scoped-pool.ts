@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { errorFromThread, packTask, ScopeError } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';

@@ -60,7 +60,7 @@ export const ownerLogic = fromTransition(
       return state;
     }
     if (event.type === 'adopt') {
-      // Ids come from the service's counter, so none is taken unless a sender chose it: the first holder keeps it.
+      // The service checks the id first; should it be taken all the same, the first holder keeps it.
       if (!state.scopes.has(event.entry.id)) state.scopes.set(event.entry.id, event.entry);
       return state;
     }

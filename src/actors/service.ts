@@ -214,11 +214,14 @@ export class ScopeService {
     return this.#actor.getSnapshot().context.scopes.has(id);
   }
 
-  /** Puts `entry`, built outside the owner from data it handed out, in the owner's table. @internal */
-  adopt(entry: ScopeEntry): void {
-    if (this.#closing) return; // what it would hold is refused anyway
-    this.#mailbox.flush();
+  /**
+   * Puts `entry`, built outside the owner from data it handed out, in the owner's table; false
+   * when its id was taken meanwhile (or the service closed), and the table is unchanged. @internal
+   */
+  adopt(entry: ScopeEntry): boolean {
+    if (this.#closing || this.isLive(entry.id)) return false;
     this.#actor.send({ type: 'adopt', entry });
+    return true;
   }
 
   /** A scope id no one else will choose. @internal */

@@ -17,8 +17,8 @@ export interface DeliveryTarget {
   send(message: unknown): unknown;
   /** Whether `id` names a live scope now (after every queued write). */
   isLive(id: ScopeId): boolean;
-  /** Puts a scope built outside the owner (a session's own fork, made when it opened) in the owner's table. */
-  adopt(entry: ScopeEntry): void;
+  /** Puts a scope built outside the owner (a session's own fork, made when it opened) in the owner's table; false if its id is taken. */
+  adopt(entry: ScopeEntry): boolean;
 }
 
 /**
@@ -82,8 +82,9 @@ export class Session {
     const session = this.id;
     if (this.#aside && !this.#released) {
       // The fork's data was taken when the session opened; from now on the owner keeps it, and closes it on release.
-      this.target.adopt(this.#aside);
-      this.#forked.add(this.root);
+      // Should a sender have taken its id meanwhile, that scope is not this session's: it reaches nothing by the name.
+      if (this.target.adopt(this.#aside)) this.#forked.add(this.root);
+      else this.#reachable.delete(this.root);
       this.#aside = undefined;
     }
     // Fresh from a structured clone: nobody else holds these objects, so they are frozen in place.

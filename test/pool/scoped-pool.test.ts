@@ -137,6 +137,24 @@ describe('ScopedPool.run', () => {
     }
   });
 
+  it("refuses the task its fork's id when a sender took it before the task's first message, and leaves that scope alone", async () => {
+    const iso = service.fork({ isolation: true }).setTag('from', 'iso');
+    const { port1, port2 } = new MessageChannel();
+    try {
+      const seen = new Promise<{ id: string }>((resolve) => port1.once('message', resolve));
+      const run = pool.run({ port: port2 }, { scope: iso, name: 'readThenWrite', transferList: [port2] });
+      const { id } = await seen;
+      service.send({ v: 1, type: 'fork', scope: service.global.id, id }); // squats the id the task was given
+      port1.postMessage('go');
+      await expect(run).rejects.toMatchObject({ code: 'UNKNOWN_SCOPE' });
+      const squatted = service.send({ v: 1, type: 'snapshot', scope: id }) as ScopeSnapshot;
+      expect(squatted.tags).toEqual({}); // the task's write did not reach it, and it is still open
+      expect(service.stats().scopes).toBe(baseline + 2);
+    } finally {
+      port1.close();
+    }
+  });
+
   it('runs tasks side by side on one thread with concurrentTasksPerWorker (no abort signal unless the caller gives one)', async () => {
     const shared = testPool({ service, maxThreads: 1, minThreads: 1, concurrentTasksPerWorker: 2 });
     try {

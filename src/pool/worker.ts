@@ -7,8 +7,8 @@ import { ScopeClient } from './scope-client.js';
 
 export { ScopeClient } from './scope-client.js';
 
-/** What `ScopedPool.run` hands a worker: the caller's data and the connection's init, in one message (see `TaskMessage`). */
-export type ScopedTaskMessage<T> = TaskMessage<T>;
+// What `ScopedPool.run` hands a worker, under the name pool users know it by.
+export type { TaskMessage as ScopedTaskMessage } from '../protocol/index.js';
 
 /**
  * Wraps a task function for a `ScopedPool` worker file (`export default scopedTask(...)`).
@@ -23,13 +23,13 @@ export type ScopedTaskMessage<T> = TaskMessage<T>;
  *   return work(job);
  * });
  */
-export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>): (task: ScopedTaskMessage<T>) => Promise<R> {
+export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>): (task: TaskMessage<T>) => Promise<R> {
   // Opened as piscina loads the task file, so the offer reaches the pool before any task runs.
   if (isWorkerThread) threadLink();
   return (task) => runTask(fn, task);
 }
 
-async function runTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>, task: ScopedTaskMessage<T>): Promise<R> {
+async function runTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>, task: TaskMessage<T>): Promise<R> {
   try {
     const { data, init } = unpackTask<T>(task);
     const connection = new Connection(threadLink().channel(init.session), init);

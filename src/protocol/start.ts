@@ -61,7 +61,7 @@ export function decodeSnapshot({ id, version, isolationId, data }: EncodedSnapsh
 }
 
 /** Opens every pool task message, so a worker can tell one from anything else piscina hands it. */
-const TASK = 'scope-actor/task';
+const TASK: TaskMessage<unknown>[0] = 'scope-actor/task';
 
 /**
  * What `ScopedPool.run` hands its worker: the caller's data and the connection's init, flat.
@@ -70,7 +70,7 @@ const TASK = 'scope-actor/task';
  * cloning, this array ~0.8 µs.
  */
 export type TaskMessage<T> = readonly [
-  marker: typeof TASK,
+  marker: 'scope-actor/task',
   data: T,
   scope: ScopeId,
   version: number,

@@ -1,5 +1,5 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { PROTOCOL_VERSION as v, ScopeError, validatePortMessage, type PortReply } from '../protocol/index.js';
+import { packReply, PROTOCOL_VERSION as v, ScopeError, validatePortMessage, type PortReply } from '../protocol/index.js';
 import type { Session } from './session.js';
 
 /** Finds the session a port message names (undefined: the port's own, on a port of its own). */
@@ -97,6 +97,6 @@ export class PortBridge {
   }
 
   readonly #post = (reply: PortReply): void => {
-    if (!this.#released) this.port.postMessage(reply);
+    if (!this.#released) this.port.postMessage(packReply(reply));
   };
 }

@@ -1,7 +1,7 @@
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import {
   decodeSnapshot,
-  packMessages,
+  packBatch,
   PROTOCOL_VERSION as v,
   ScopeError,
   validateMessage,
@@ -206,7 +206,7 @@ export class Connection {
       const seq = (this.#seq += 1);
       if (this.#awaiting.size) this.#expectReplies(seq, messages);
       this.#inFlight += 1;
-      this.channel.post({ v, type: 'batch', session: this.init.session, seq, messages: packMessages(messages) });
+      this.channel.post(packBatch(this.init.session, seq, messages));
     }
   }
 

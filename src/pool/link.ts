@@ -1,9 +1,9 @@
 import { MessageChannel, parentPort, type MessagePort } from 'node:worker_threads';
-import { PROTOCOL_VERSION as v, ScopeError, type Batch, type PortReply, type SessionEnd } from '../protocol/index.js';
+import { packEnd, PROTOCOL_VERSION as v, ScopeError, unpackReply, type BatchWire, type EndWire, type PortReply } from '../protocol/index.js';
 
 /** How a remote handle's connection reaches the owner: a port of its own, or its share of a thread's link. */
 export interface Channel {
-  post(batch: Batch): void;
+  post(batch: BatchWire): void;
   /** Listens for the replies meant for this connection, and for the channel closing. */
   listen(onReply: (reply: PortReply) => void, onClose: () => void): void;
   /** Ends this connection's use of the channel, having read the acks of batches up to `seen`; later posts are dropped. */
@@ -20,7 +20,7 @@ export function portChannel(port: MessagePort): Channel {
   return {
     post: (batch) => port.postMessage(batch),
     listen(onReply, onClose) {
-      port.on('message', onReply);
+      port.on('message', (wire: unknown) => onReply(unpackReply(wire)));
       port.on('close', onClose);
     },
     close: () => port.close(),
@@ -60,8 +60,9 @@ class ThreadLink {
   constructor(parent: MessagePort) {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    port1.on('message', (reply: PortReply) => {
+    port1.on('message', (wire: unknown) => {
       this.answered = true;
+      const reply = unpackReply(wire);
       if (reply.session !== undefined) this.#routes.get(reply.session)?.onReply(reply);
     });
     port1.on('close', () => {
@@ -93,7 +94,7 @@ class ThreadLink {
     return this.#routes.delete(session);
   }
 
-  post(message: Batch | SessionEnd): void {
+  post(message: BatchWire | EndWire): void {
     Atomics.add(this.#posted, 0, 1);
     this.#port.postMessage(message);
   }
@@ -110,7 +111,7 @@ class LinkChannel implements Channel {
     private readonly session: string,
   ) {}
 
-  post(batch: Batch): void {
+  post(batch: BatchWire): void {
     if (!this.link.carries(this.session)) return;
     this.#posted = true;
     this.link.post(batch);
@@ -122,7 +123,7 @@ class LinkChannel implements Channel {
 
   close(seen: number): void {
     if (!this.link.unroute(this.session) || this.link.closed || !this.#posted) return;
-    this.link.post({ v, type: 'end', session: this.session, seen } satisfies SessionEnd);
+    this.link.post(packEnd(this.session, seen));
   }
 
   get collected(): boolean {

@@ -2,5 +2,22 @@ export { errorForThread, errorFromThread, ScopeError, SCOPE_ERROR_CODES, type Sc
 export * from './messages.js';
 export { validateMessage, type Ownership } from './validate.js';
 export { decodeSnapshot, encodeSnapshot, packTask, unpackTask, type EncodedSnapshot, type TaskMessage } from './start.js';
-export { packMessages, unpackMessages, type BreadcrumbRun, validatePortMessage, type PortInit, type PortReply, type MessageReply } from './port.js';
+export {
+  packBatch,
+  packEnd,
+  packMessages,
+  packReply,
+  unpackMessages,
+  unpackReply,
+  validatePortMessage,
+  type AckWire,
+  type BatchWire,
+  type BreadcrumbRun,
+  type CapturedWire,
+  type EndWire,
+  type MessageReply,
+  type PortInit,
+  type PortReply,
+  type ReplyWire,
+} from './port.js';
 export { frozenCopy, frozenInPlace, isPlainObject, MAX_DEPTH } from './values.js';

@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScopeService, type ScopeService } from '../../src/index.js';
-import { decodeSnapshot, encodeSnapshot, packMessages, unpackMessages, type Batch, type Message, type PortInit } from '../../src/protocol/index.js';
+import { decodeSnapshot, encodeSnapshot, packMessages, packReply, unpackMessages, validatePortMessage, type Batch, type BatchWire, type Message, type PortInit } from '../../src/protocol/index.js';
 import { RawPeer } from '../shared/raw-peer.js';
 import { Connection } from '../../src/pool/connection.js';
 import { portChannel } from '../../src/pool/link.js';
@@ -55,7 +55,7 @@ describe('the owner end of a port', () => {
     const tag = { v: 1, type: 'setTag', scope, key: 'k', value: 1 } as Message;
     const messages = [add('a'), tag, add('b'), add('c'), add('d', 'w1.2'), add('e', 'w1.2'), add('f')];
     const packed = packMessages(messages);
-    expect(packed.map((m) => m.type)).toEqual(['addBreadcrumb', 'setTag', 'addBreadcrumbs', 'addBreadcrumbs', 'addBreadcrumb']);
+    expect(packed.map((m) => (m as Message).type)).toEqual(['addBreadcrumb', 'setTag', 'addBreadcrumbs', 'addBreadcrumbs', 'addBreadcrumb']);
     expect(unpackMessages(packed)).toEqual(messages);
   });
 
@@ -88,9 +88,9 @@ describe('the owner end of a port', () => {
   it('refuses to close a lent scope, and refuses malformed batches whole', async () => {
     const ack = await peer.batch([{ v: 1, type: 'close', scope: init.scope }]);
     expect(ack).toMatchObject({ replies: [{ index: 0, error: { code: 'INVALID_MESSAGE' } }] });
-    peer.port.postMessage({ v: 1, type: 'batch', seq: 'x', messages: [] });
+    peer.port.postMessage(['batch', 1, undefined, 'x']);
     expect(await peer.next()).toMatchObject({ type: 'ack', replies: [{ index: -1, error: { code: 'INVALID_MESSAGE' } }] });
-    peer.port.postMessage({ v: 2, type: 'batch', seq: 9, messages: [] });
+    peer.port.postMessage(['batch', 2, undefined, 9]);
     expect(await peer.next()).toMatchObject({ type: 'ack', replies: [{ index: -1, error: { code: 'INVALID_MESSAGE' } }] });
   });
 
@@ -102,10 +102,11 @@ describe('the owner end of a port', () => {
     const bridge = service.link(port1, () => session);
     bridge.serve(session);
     const child = `${init.prefix}.1`;
-    port.postMessage({ v: 1, type: 'batch', seq: 1, messages: [
+    port.postMessage([
+      'batch', 1, undefined, 1,
       { v: 1, type: 'setTag', scope: scope.id, key: 'last', value: 'words' },
       { v: 1, type: 'fork', scope: scope.id, id: child },
-    ] });
+    ]);
     port.close(); // the worker is gone; its batch still waits in the owner's port queue
     bridge.release(); // as the pool does when piscina reports the death first: same turn, nothing dispatched yet
     expect(scope.snapshot().tags).toEqual({ last: 'words' });
@@ -127,10 +128,10 @@ describe('the remote end: credit-based flow', () => {
     const window = 2;
     const snapshot = createScopeService().fork().snapshot();
     const connection = new Connection(portChannel(remote), { v: 1, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: true, prefix: 'w1', maxBreadcrumbs: 10, mailboxLimit: 100_000, window });
-    const batches: Array<{ seq: number; messages: unknown[] }> = [];
+    const batches: Batch[] = [];
     let wake = (): void => {};
-    owner.on('message', (batch) => {
-      batches.push(batch);
+    owner.on('message', (wire: BatchWire) => {
+      batches.push(validatePortMessage(wire) as Batch);
       wake();
     });
     for (let i = 0; i < 5_000; i++) connection.write({ v: 1, type: 'setTag', scope: snapshot.id, key: 'k', value: i });
@@ -143,7 +144,7 @@ describe('the remote end: credit-based flow', () => {
     expect(batches).toHaveLength(window); // no credit left: the other 3,000 messages wait on the sender's side
     for (let acked = 0; acked < 5; acked++) {
       await arrivals(acked + 1);
-      owner.postMessage({ v: 1, type: 'ack', seq: batches[acked]!.seq, replies: [] });
+      owner.postMessage(packReply({ v: 1, type: 'ack', seq: batches[acked]!.seq, replies: [] }));
     }
     await drained;
     expect(batches.map((b) => b.messages.length)).toEqual([1024, 1024, 1024, 1024, 904]);
@@ -153,7 +154,7 @@ describe('the remote end: credit-based flow', () => {
   it('posts a full batch at once, while the sender is still writing, and the rest at the end of the turn', async () => {
     const snapshot = createScopeService().fork().snapshot();
     const posted: Batch[] = [];
-    const channel = { post: (batch: Batch) => void posted.push(batch), listen: () => {}, close: () => {}, collected: false };
+    const channel = { post: (wire: BatchWire) => void posted.push(validatePortMessage(wire) as Batch), listen: () => {}, close: () => {}, collected: false };
     const connection = new Connection(channel, { v: 1, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: true, prefix: 'w1', maxBreadcrumbs: 10, mailboxLimit: 100_000, window: 8 });
     for (let i = 0; i < 2_100; i++) connection.write({ v: 1, type: 'setTag', scope: snapshot.id, key: 'k', value: i });
     expect(posted.map((b) => b.messages.length)).toEqual([1024, 1024]); // sent during the loop, not after it

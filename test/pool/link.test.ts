@@ -50,11 +50,11 @@ describe('one link per worker thread', () => {
     pool.piscina.emit('message', { scopeActorLink: 1, port: port1 });
     const intruder = new RawPeer(port2);
     const write = { v: 1, type: 'setTag', scope: held, key: 'stolen', value: 1 };
-    intruder.port.postMessage({ v: 1, type: 'batch', session, seq: 1, messages: [write] });
+    intruder.port.postMessage(['batch', 1, session, 1, write]);
     expect(await intruder.next()).toMatchObject({ type: 'ack', session, replies: [{ index: -1, error: { code: 'UNKNOWN_SCOPE' } }] });
-    intruder.port.postMessage({ v: 1, type: 'batch', session: 'guessed', seq: 2, messages: [write] });
+    intruder.port.postMessage(['batch', 1, 'guessed', 2, write]);
     expect(await intruder.next()).toMatchObject({ type: 'ack', replies: [{ index: -1, error: { code: 'UNKNOWN_SCOPE' } }] });
-    intruder.port.postMessage({ v: 1, type: 'end', session, seen: 0 }); // ending someone else's session does nothing
+    intruder.port.postMessage(['end', 1, session, 0]); // ending someone else's session does nothing
     intruder.port.postMessage({ v: 1, type: 'nonsense' });
     expect(await intruder.next()).toMatchObject({ type: 'ack', replies: [{ index: -1, error: { code: 'INVALID_MESSAGE' } }] });
 

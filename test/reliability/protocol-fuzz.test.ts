@@ -79,7 +79,7 @@ describe('protocol fuzzing', () => {
       const batch = messages.slice(i, i + 10);
       const before = ownerSnapshots(service, [...reach, ...foreign]);
       const applied = service.stats().applied;
-      peer.port.postMessage({ v: 1, type: 'batch', seq: (seq += 1), messages: batch });
+      peer.port.postMessage(['batch', 1, undefined, (seq += 1), ...batch]);
       const ack = await ackOf(peer, seq);
       const refused = ack.replies.filter((r) => 'error' in r);
       for (const reply of refused) tally.add(reply.error.code);
@@ -135,9 +135,13 @@ async function ackOf(peer: RawPeer, seq: number): Promise<Extract<PortReply, { t
 
 /** Malformed envelopes are refused whole (index -1) and change nothing. */
 async function expectEnvelopeRefused(peer: RawPeer, service: ReturnType<typeof createScopeService>, ids: string[]): Promise<void> {
-  const cyclic: Record<string, unknown> = { v: 1, type: 'batch', seq: 1 };
-  cyclic.messages = [cyclic];
-  const envelopes = [{ v: 2, type: 'batch', seq: 1, messages: [] }, { v: 1, type: 'batch', seq: 'x', messages: [] }, { v: 1, type: 'batch', seq: 1, messages: {} }, { v: 1, type: 'ack' }, null, 'batch', [1, 2]];
+  const cyclic: unknown[] = ['batch', 1, undefined, 1];
+  cyclic.push(cyclic);
+  const envelopes = [
+    ['batch', 2, undefined, 1], ['batch', 1, undefined, 'x'], ['batch', 1, 7, 1], ['end', 1, undefined, 0], ['end', 1, 's', -1], ['ack', 1],
+    { v: 1, type: 'batch', seq: 1, messages: [] }, // the envelope as an object, not a flat array
+    null, 'batch', [1, 2],
+  ];
   const before = ownerSnapshots(service, ids);
   for (const envelope of envelopes) {
     peer.port.postMessage(envelope);

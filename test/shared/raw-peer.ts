@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { PortReply } from '../../src/protocol/index.js';
+import { unpackReply, type PortReply } from '../../src/protocol/index.js';
 
 /** Plays the remote side of a connection by hand, to speak the port protocol directly. */
 export class RawPeer {
@@ -7,8 +7,9 @@ export class RawPeer {
   #waiting: Array<() => void> = [];
   #seq = 0;
   constructor(readonly port: MessagePort) {
-    port.on('message', (reply: PortReply) => {
-      this.replies.push(reply);
+    // The owner's greeting (after service.connect) is an object; replies travel as flat arrays.
+    port.on('message', (data: unknown) => {
+      this.replies.push(Array.isArray(data) ? unpackReply(data) : (data as PortReply));
       this.#waiting.splice(0).forEach((wake) => wake());
     });
   }
@@ -16,9 +17,9 @@ export class RawPeer {
     while (!this.replies.length) await new Promise<void>((wake) => this.#waiting.push(wake));
     return this.replies.shift()!;
   }
-  /** Sends `messages` as the next batch and resolves to the next reply (its ack). */
-  async batch(messages: unknown[]): Promise<PortReply> {
-    this.port.postMessage({ v: 1, type: 'batch', seq: (this.#seq += 1), messages });
+  /** Sends `messages`, unchecked, as the next batch (of `session`, on a link) and resolves to the next reply (its ack). */
+  async batch(messages: unknown[], session?: string): Promise<PortReply> {
+    this.port.postMessage(['batch', 1, session, (this.#seq += 1), ...messages]);
     return this.next();
   }
 }

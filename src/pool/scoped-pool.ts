@@ -67,7 +67,9 @@ export class ScopedPool<T = unknown, R = unknown> {
    *   refused that the task did not see (its own refusals make the task throw them); else
    *   whatever the task or piscina throws.
    */
-  async run(data: T, { scope, fork = true, ...options }: ScopedRunOptions = {}): Promise<R> {
+  async run(data: T, options: ScopedRunOptions = {}): Promise<R> {
+    // Handed to piscina whole: it reads only its own options, and a rest copy cost each task an object.
+    const { scope, fork = true } = options;
     const base = scope ?? this.#context?.getCurrentScope();
     if (!base) throw new ScopeError('INVALID_MESSAGE', 'ScopedPool.run needs a scope, or a context to take the current scope from');
     const { init, session } = this.#service.session(base, { fork, shared: true });

@@ -1,14 +1,14 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
-import { encodeSnapshot, GLOBAL_SCOPE_ID, PROTOCOL_VERSION, ScopeError, validateMessage, type Message, type Ownership, type PortInit } from '../protocol/index.js';
+import { GLOBAL_SCOPE_ID, ScopeError, validateMessage, type Message, type Ownership, type PortInit } from '../protocol/index.js';
 import { Captures } from './capture.js';
 import { Mailbox } from './mailbox.js';
 import { ownerLogic, type Outcome } from './owner.js';
-import { PortBridge, type SessionLookup } from './port-bridge.js';
-import { Session } from './session.js';
-import { secretId } from './ids.js';
-import { ScopeEntry } from './scope-entry.js';
+import type { PortBridge, SessionLookup } from './port-bridge.js';
+import { Remotes } from './remotes.js';
+import type { Session } from './session.js';
+import type { ScopeEntry } from './scope-entry.js';
 import type { ForkOptions } from './handle.js';
 import { ScopeRef } from './scope-ref.js';
 import { resolveOptions, type ResolvedOptions, type ScopeServiceOptions } from './options.js';
@@ -30,9 +30,6 @@ export interface ScopeServiceStats {
   hookErrors: number;
 }
 
-/** Batches a remote handle may have in flight unacknowledged: enough to keep both threads busy. */
-const PORT_WINDOW = 16;
-
 /** A message's result: nothing, a snapshot, an event id to come, or why it was rejected. */
 export type DeliveryResult = undefined | ScopeSnapshot | Promise<string> | ScopeError;
 
@@ -52,8 +49,7 @@ export class ScopeService {
   readonly #actor: Actor<typeof ownerLogic>;
   readonly #mailbox: Mailbox;
   readonly #captures: Captures;
-  readonly #bridges = new Set<PortBridge>();
-  #nextConnection = 0;
+  readonly #remotes: Remotes;
   #received = 0;
   #rejectedAtEntry = 0;
   #hookErrors = 0;
@@ -66,6 +62,7 @@ export class ScopeService {
     this.#actor = createActor(ownerLogic, { input: { maxBreadcrumbs, beforeBreadcrumb, report } }).start();
     this.#captures = new Captures(this.#options);
     this.#mailbox = new Mailbox(this.#options.mailboxLimit, (messages) => this.#deliverQueued(messages));
+    this.#remotes = new Remotes(this, this.#options);
     this.global = new ScopeRef(this, GLOBAL_SCOPE_ID);
   }
 
@@ -128,27 +125,9 @@ export class ScopeService {
     return port2;
   }
 
-  /**
-   * Opens a connection to `scope`, or (`fork`) to a fork of it: the owner's session and the `init`
-   * the remote must be told. The fork's data is taken now, from `scope` as every write queued so
-   * far left it, but the owner's table gets the fork only when the remote first sends something
-   * (see `Session`). A `shared` session travels over a thread's link, so its init names it.
-   * @throws ScopeError SCOPE_CLOSED or SERVICE_CLOSED.
-   * @internal
-   */
-  session(scope: ScopeRef, { fork, shared }: { fork: boolean; shared: boolean }): { init: PortInit; session: Session } {
-    let snapshot = scope.snapshot();
-    let aside: ScopeEntry | undefined;
-    if (fork) {
-      aside = ScopeEntry.fork(this.entry(scope.id)!, { id: this.allocateId() });
-      snapshot = aside.snapshot();
-    }
-    const prefix = `w${(this.#nextConnection += 1)}`;
-    const id = shared ? secretId() : undefined;
-    const session = new Session(this, id, snapshot.id, prefix, !fork, snapshot, PORT_WINDOW, aside);
-    const { maxBreadcrumbs, mailboxLimit } = this.#options;
-    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: !fork, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
-    return { init, session };
+  /** Opens a connection to `scope` or to a fork of it (see `Remotes.session`). @internal */
+  session(scope: ScopeRef, options: { fork: boolean; shared: boolean }): { init: PortInit; session: Session } {
+    return this.#remotes.session(scope, options);
   }
 
   /**
@@ -157,9 +136,7 @@ export class ScopeService {
    */
   link(port: MessagePort, lookup: SessionLookup, posted?: Int32Array): PortBridge {
     this.#assertOpen();
-    const bridge = new PortBridge(port, lookup, (released) => this.#bridges.delete(released), posted);
-    this.#bridges.add(bridge);
-    return bridge;
+    return this.#remotes.link(port, lookup, posted);
   }
 
   stats(): ScopeServiceStats {
@@ -265,7 +242,7 @@ export class ScopeService {
 
   async #shutdown(): Promise<void> {
     this.#mailbox.flush();
-    for (const bridge of [...this.#bridges]) bridge.release();
+    this.#remotes.release();
     await this.#captures.settle();
     this.#actor.send({ type: 'shutdown', closed: [] });
     this.#actor.stop();

@@ -14,8 +14,7 @@ import {
 import { atTurnEnd, MAX_BATCH } from '../actors/mailbox.js';
 import { ScopeEntry } from '../actors/scope-entry.js';
 import type { Channel } from './link.js';
-
-type Waiter = { resolve: (value: unknown) => void; reject: (error: ScopeError) => void };
+import { Waiters } from './waiters.js';
 
 /**
  * A remote handle's end of a connection: the local views of the scopes it can reach (reduced by the
@@ -29,9 +28,7 @@ export class Connection {
   readonly #fromOwner = new Map<ScopeId, () => ScopeSnapshot>();
   /** Mutations written while a refresh of that scope is in flight, replayed onto its answer. */
   readonly #replays = new Map<ScopeId, MutationMessage[]>();
-  readonly #awaiting = new Map<Message, Waiter>();
-  /** Waiters by `replyKey(seq, index)`. */
-  readonly #replies = new Map<number, Waiter>();
+  readonly #waiters = new Waiters();
   readonly #idle: Array<() => void> = [];
   readonly #refused: ScopeError[] = [];
   /** Unsent messages, already cut into batches of at most MAX_BATCH. */
@@ -104,8 +101,7 @@ export class Connection {
 
   /** Writes a message the owner answers (snapshot, capture) and resolves with the answer. */
   request(raw: object): Promise<unknown> {
-    const message = this.write(raw);
-    return new Promise((resolve, reject) => this.#awaiting.set(message, { resolve, reject }));
+    return this.#waiters.await(this.write(raw));
   }
 
   /** The owner's snapshot of `id`; the local view restarts from it (plus writes made meanwhile). */
@@ -145,7 +141,7 @@ export class Connection {
    */
   async handOver(): Promise<void> {
     this.#flush();
-    if (!this.channel.collected || this.#lost || this.#unsent || this.#replies.size) return this.drain();
+    if (!this.channel.collected || this.#lost || this.#unsent || this.#waiters.pending) return this.drain();
     this.#raiseRefused();
   }
 
@@ -204,19 +200,9 @@ export class Connection {
       const messages = this.#batches.shift()!;
       this.#unsent -= messages.length;
       const seq = (this.#seq += 1);
-      if (this.#awaiting.size) this.#expectReplies(seq, messages);
+      this.#waiters.posted(seq, messages);
       this.#inFlight += 1;
       this.channel.post(packBatch(this.init.session, seq, messages));
-    }
-  }
-
-  /** Moves the waiters of messages in batch `seq` to where its replies will find them. */
-  #expectReplies(seq: number, messages: Message[]): void {
-    for (let index = 0; index < messages.length; index++) {
-      const waiter = this.#awaiting.get(messages[index]!);
-      if (!waiter) continue;
-      this.#awaiting.delete(messages[index]!);
-      this.#replies.set(replyKey(seq, index), waiter);
     }
   }
 
@@ -225,7 +211,7 @@ export class Connection {
       this.#inFlight -= 1;
       this.#acked = reply.seq;
       for (const item of reply.replies) {
-        const waiter = this.#take(reply.seq, item.index);
+        const waiter = this.#waiters.take(reply.seq, item.index);
         if ('error' in item) {
           const error = ScopeError.fromJSON(item.error);
           if (waiter) waiter.reject(error);
@@ -234,36 +220,22 @@ export class Connection {
       }
       this.#flush();
     } else {
-      const waiter = this.#take(reply.seq, reply.index);
+      const waiter = this.#waiters.take(reply.seq, reply.index);
       if (reply.error) waiter?.reject(ScopeError.fromJSON(reply.error as SerializedScopeError));
       else waiter?.resolve(reply.eventId);
     }
     if (this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  #take(seq: number, index: number): Waiter | undefined {
-    const key = replyKey(seq, index);
-    const waiter = this.#replies.get(key);
-    this.#replies.delete(key);
-    return waiter;
-  }
-
   #isIdle(): boolean {
-    return this.#lost !== undefined || (this.#unsent === 0 && this.#inFlight === 0 && this.#replies.size === 0);
+    return this.#lost !== undefined || (this.#unsent === 0 && this.#inFlight === 0 && !this.#waiters.pending);
   }
 
   #disconnect(error: ScopeError): void {
     if (this.#lost) return;
     this.#lostWork = !this.#isIdle();
     this.#lost = error;
-    for (const waiter of [...this.#awaiting.values(), ...this.#replies.values()]) waiter.reject(error);
-    this.#awaiting.clear();
-    this.#replies.clear();
+    this.#waiters.rejectAll(error);
     for (const resolve of this.#idle.splice(0)) resolve();
   }
-}
-
-/** One number per message of every batch: indexes run from -1 (the whole batch) to MAX_BATCH - 1. */
-function replyKey(seq: number, index: number): number {
-  return seq * (MAX_BATCH + 1) + index + 1;
 }

@@ -38,17 +38,16 @@ export class Remotes {
    * @throws ScopeError SCOPE_CLOSED or SERVICE_CLOSED.
    */
   session(scope: ScopeRef, { fork, shared }: { fork: boolean; shared: boolean }): { init: PortInit; session: Session } {
-    let snapshot = scope.snapshot();
-    let aside: ScopeEntry | undefined;
-    if (fork) {
-      aside = ScopeEntry.fork(this.host.entry(scope.id)!, { id: this.host.allocateId() });
-      snapshot = aside.snapshot();
-    }
+    const current = scope.snapshot();
+    // A plain fork holds its parent's data as it is now: it is encoded from the parent's snapshot,
+    // under the fork's identity, and builds no snapshot of its own unless the remote reads it.
+    const aside = fork ? ScopeEntry.fork(this.host.entry(scope.id)!, { id: this.host.allocateId() }) : undefined;
+    const identity = aside ? { id: aside.id, version: 0, isolationId: aside.isolationId } : current;
     const prefix = `w${(this.#nextConnection += 1)}`;
     const id = shared ? secretId() : undefined;
-    const session = new Session(this.host, id, snapshot.id, prefix, !fork, snapshot, PORT_WINDOW, aside);
+    const session = new Session(this.host, id, identity.id, prefix, !fork, aside ?? current, PORT_WINDOW);
     const { maxBreadcrumbs, mailboxLimit } = this.limits;
-    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: !fork, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
+    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: identity.id, snapshot: encodeSnapshot(current, identity), lent: !fork, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
     return { init, session };
   }
 

@@ -1,5 +1,5 @@
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
-import type { ScopeEntry } from './scope-entry.js';
+import { ScopeEntry } from './scope-entry.js';
 import {
   PROTOCOL_VERSION as v,
   ScopeError,
@@ -29,21 +29,23 @@ export interface DeliveryTarget {
  * something: a pool task that only reads, or does nothing, costs the owner no fork and no close.
  */
 export class Session {
-  readonly #reachable = new Set<ScopeId>();
-  readonly #forked = new Set<ScopeId>();
+  /** Whether the remote still reaches `root` (not after it closed it, nor when its fork was never adopted). */
+  #rootReachable = true;
+  /** The scopes this session forked (its own root too, once adopted) and has not closed: released with it. */
+  #forks: Set<ScopeId> | undefined;
   /** The last snapshot sent per scope, so an unchanged one is answered with `same` instead of a copy. */
-  readonly #sent = new Map<ScopeId, ScopeSnapshot>();
+  #sent: Map<ScopeId, ScopeSnapshot> | undefined;
   /** The first refusal of each recent batch, by seq: what the remote may not have read yet. */
-  readonly #refusals = new Map<number, ScopeError>();
+  #refusals: Map<number, ScopeError> | undefined;
   #unread: ScopeError | undefined;
   /** The session's own fork of its scope, not yet in the owner's table. */
   #aside: ScopeEntry | undefined;
   #released = false;
   #ended = false;
-  #onEnded!: () => void;
-  /** Settles when the remote said it is done (everything it sent came before) or the session was released. */
-  readonly ended = new Promise<void>((resolve) => (this.#onEnded = resolve));
+  #onEnded: (() => void) | undefined;
+  #endedPromise: Promise<void> | undefined;
 
+  // Most pool tasks never send anything: a session allocates its sets and maps only when used.
   constructor(
     private readonly target: DeliveryTarget,
     /** Names the session on a shared link; undefined on a port of its own. */
@@ -52,15 +54,22 @@ export class Session {
     readonly prefix: string,
     /** A lent scope belongs to someone else: the handle may use it but not close it. */
     private readonly lent: boolean,
-    initial: ScopeSnapshot,
+    /**
+     * What the remote starts from: the lent scope's snapshot, or the session's own fork (built,
+     * not yet adopted), whose snapshot is built only if the remote ever sends something.
+     */
+    start: ScopeSnapshot | ScopeEntry,
     /** Batches the remote may have in flight: a refusal older than that, it has read. */
     private readonly window: number,
-    /** The fork that `root` names, when the session was opened on a fork of its own (built, not yet adopted). */
-    fork?: ScopeEntry,
   ) {
-    this.#reachable.add(root);
-    this.#sent.set(root, initial);
-    this.#aside = fork;
+    if (start instanceof ScopeEntry) this.#aside = start;
+    else this.#sent = new Map([[root, start]]);
+  }
+
+  /** Settles when the remote said it is done (everything it sent came before) or the session was released. */
+  get ended(): Promise<void> {
+    if (this.#ended) return Promise.resolve();
+    return (this.#endedPromise ??= new Promise<void>((resolve) => (this.#onEnded = resolve)));
   }
 
   get released(): boolean {
@@ -83,8 +92,10 @@ export class Session {
     if (this.#aside && !this.#released) {
       // The fork's data was taken when the session opened; from now on the owner keeps it, and closes it on release.
       // Should a sender have taken its id meanwhile, that scope is not this session's: it reaches nothing by the name.
-      if (this.target.adopt(this.#aside)) this.#forked.add(this.root);
-      else this.#reachable.delete(this.root);
+      if (this.target.adopt(this.#aside)) {
+        (this.#forks ??= new Set()).add(this.root);
+        this.#sentTo().set(this.root, this.#aside.snapshot()); // the data the remote was told of, unchanged since
+      } else this.#rootReachable = false;
       this.#aside = undefined;
     }
     // Fresh from a structured clone: nobody else holds these objects, so they are frozen in place.
@@ -98,9 +109,9 @@ export class Session {
         this.#remember(seq, result);
       }
       else if (result instanceof Promise) this.#whenCaptured(seq, index, result, post);
-      else if (this.#sent.get(result.id) === result) replies.push({ index, same: true });
+      else if (this.#sent?.get(result.id) === result) replies.push({ index, same: true });
       else {
-        this.#sent.set(result.id, result);
+        this.#sentTo().set(result.id, result);
         replies.push({ index, snapshot: result });
       }
     }
@@ -111,21 +122,26 @@ export class Session {
   end(seen = Infinity): void {
     if (this.#ended) return;
     this.#ended = true;
-    for (const [seq, error] of this.#refusals) {
+    for (const [seq, error] of this.#refusals ?? []) {
       if (seq > seen) {
         this.#unread = error;
         break;
       }
     }
-    this.#refusals.clear();
-    this.#onEnded();
+    this.#refusals = undefined;
+    this.#onEnded?.();
   }
 
   #remember(seq: number, error: ScopeError): void {
-    if (this.#refusals.has(seq)) return;
+    const refusals = (this.#refusals ??= new Map());
+    if (refusals.has(seq)) return;
     // A remote sends batch `seq` only once it read the acks up to `seq - window`.
-    for (const old of this.#refusals.keys()) if (old <= seq - this.window) this.#refusals.delete(old);
-    this.#refusals.set(seq, error);
+    for (const old of refusals.keys()) if (old <= seq - this.window) refusals.delete(old);
+    refusals.set(seq, error);
+  }
+
+  #sentTo(): Map<ScopeId, ScopeSnapshot> {
+    return (this.#sent ??= new Map());
   }
 
   /** Closes every scope this session forked and did not close. Idempotent. */
@@ -134,20 +150,20 @@ export class Session {
     this.#released = true;
     this.#aside = undefined;
     this.end();
-    for (const id of this.#forked) {
+    for (const id of this.#forks ?? []) {
       try {
         this.target.send({ v, type: 'close', scope: id });
       } catch {
         // Already gone (closed by the service, or never created): nothing left to release.
       }
     }
-    this.#forked.clear();
-    this.#sent.clear();
+    this.#forks = undefined;
+    this.#sent = undefined;
   }
 
   /** Runs before each message is applied, in order, so forks earlier in a batch are reachable later in it. */
   #admit(message: Message): void {
-    if (this.#released || !this.#reachable.has(message.scope)) {
+    if (this.#released || !(message.scope === this.root ? this.#rootReachable : this.#forks?.has(message.scope))) {
       throw new ScopeError('UNKNOWN_SCOPE', `this connection cannot reach scope ${message.scope}`);
     }
     if (message.type === 'fork') {
@@ -157,15 +173,14 @@ export class Session {
       // Checked here, not left to the owner: reach is granted before the fork is applied, so a fork
       // of an id someone else already holds would otherwise hand this connection their scope.
       if (this.target.isLive(message.id)) throw new ScopeError('INVALID_MESSAGE', `scope id ${message.id} is already taken`);
-      this.#reachable.add(message.id);
-      this.#forked.add(message.id);
+      (this.#forks ??= new Set()).add(message.id);
     } else if (message.type === 'close') {
       if (message.scope === this.root && this.lent) {
         throw new ScopeError('INVALID_MESSAGE', `scope ${this.root} is lent to this connection; its owner closes it`);
       }
-      this.#reachable.delete(message.scope);
-      this.#forked.delete(message.scope);
-      this.#sent.delete(message.scope);
+      if (message.scope === this.root) this.#rootReachable = false;
+      this.#forks?.delete(message.scope);
+      this.#sent?.delete(message.scope);
     }
   }
 

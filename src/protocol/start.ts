@@ -25,10 +25,15 @@ const DATA_FIELDS = ['tags', 'extra', 'contexts', 'user', 'level', 'fingerprint'
 // breadcrumb array, the largest part; a hit needs every other part to be the same object too.
 const encodings = new WeakMap<readonly unknown[], { readonly of: ScopeSnapshot; readonly bytes: Uint8Array }>();
 
-export function encodeSnapshot(snapshot: ScopeSnapshot): EncodedSnapshot {
-  const { id, version, isolationId, breadcrumbs } = snapshot;
+/**
+ * `snapshot`'s data under `identity` (by default its own): a fork that copied a scope's data
+ * unchanged is encoded from that scope's snapshot, with no snapshot of its own built.
+ */
+export function encodeSnapshot(snapshot: ScopeSnapshot, identity: Pick<ScopeSnapshot, 'id' | 'version' | 'isolationId'> = snapshot): EncodedSnapshot {
+  const { id, version, isolationId } = identity;
+  const { breadcrumbs } = snapshot;
   let known = encodings.get(breadcrumbs);
-  if (!known || !sameData(known.of, snapshot)) {
+  if (!known || (known.of !== snapshot && !sameData(known.of, snapshot))) {
     known = { of: snapshot, bytes: shared(serialize({ ...snapshot, id: '', version: 0, isolationId: '' })) };
     encodings.set(breadcrumbs, known);
   }

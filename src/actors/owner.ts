@@ -95,7 +95,7 @@ function handle(state: OwnerState, message: Message, entry: ScopeEntry | undefin
       return fork(state, entry, message);
     case 'close':
       return close(state, entry);
-    case 'snapshot':
+    case 'snapshot': // the service answers reads itself (see ScopeService.deliver); kept correct here all the same
       return entry.snapshot();
     case 'capture':
       return { message, global: state.scopes.get(GLOBAL_SCOPE_ID)!.snapshot(), scope: entry.snapshot() };

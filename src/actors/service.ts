@@ -51,6 +51,8 @@ export class ScopeService {
   readonly #captures: Captures;
   readonly #remotes: Remotes;
   #received = 0;
+  /** Snapshot messages, answered by the service from the owner's table (see `deliver`). */
+  #reads = 0;
   #rejectedAtEntry = 0;
   #hookErrors = 0;
   #nextId = 0;
@@ -91,25 +93,40 @@ export class ScopeService {
   deliver(messages: readonly unknown[], ownership: Ownership = 'borrowed', admit?: (message: Message) => void): DeliveryResult[] {
     this.#received += messages.length;
     const results: DeliveryResult[] = new Array(messages.length);
-    const valid: Message[] = [];
+    const writes: Message[] = [];
     const slots: number[] = [];
-    messages.forEach((raw, i) => {
+    // Plain loops: this runs once per port batch, and a closure per message showed in its profile.
+    for (let i = 0; i < messages.length; i++) {
       try {
         this.#assertOpen();
-        const message = validateMessage(raw, ownership);
+        const message = validateMessage(messages[i], ownership);
         admit?.(message);
-        valid.push(message);
-        slots.push(i);
+        if (message.type !== 'snapshot') {
+          writes.push(message);
+          slots.push(i);
+          continue;
+        }
+        // A read changes nothing, so the owner need not apply it: it is answered from the owner's
+        // table once every write before it was applied, as ScopeRef.snapshot() reads.
+        this.#applyWrites(writes, slots, results);
+        results[i] = this.#read(message.scope);
       } catch (error) {
         this.#rejectedAtEntry += 1;
         results[i] = error as ScopeError;
       }
-    });
-    if (valid.length) {
-      this.#mailbox.flush();
-      this.#apply(valid).forEach((outcome, j) => (results[slots[j]!] = this.#settle(outcome)));
     }
+    this.#applyWrites(writes, slots, results);
     return results;
+  }
+
+  /** Applies `writes` (after everything queued) and puts each outcome in its slot of `results`; empties both lists. */
+  #applyWrites(writes: Message[], slots: number[], results: DeliveryResult[]): void {
+    this.#mailbox.flush();
+    if (writes.length === 0) return;
+    // The owner's event keeps its own list: the caller's lists are refilled after this.
+    const outcomes = this.#apply(writes.splice(0));
+    for (let j = 0; j < outcomes.length; j++) results[slots[j]!] = this.#settle(outcomes[j]);
+    slots.length = 0;
   }
 
   /**
@@ -144,7 +161,7 @@ export class ScopeService {
     return {
       scopes: scopes.size,
       received: this.#received,
-      applied,
+      applied: applied + this.#reads,
       rejected: rejected + this.#rejectedAtEntry,
       mailboxDepth: this.#mailbox.depth,
       captures: this.#captures.started,
@@ -183,6 +200,13 @@ export class ScopeService {
   entry(id: ScopeId): ScopeEntry | undefined {
     this.#mailbox.flush();
     return this.#actor.getSnapshot().context.scopes.get(id);
+  }
+
+  #read(id: ScopeId): ScopeSnapshot {
+    const entry = this.#actor.getSnapshot().context.scopes.get(id);
+    if (!entry) throw new ScopeError('UNKNOWN_SCOPE', `no live scope has id ${id}`);
+    this.#reads += 1;
+    return entry.snapshot();
   }
 
   /** Whether `id` names a live scope, after every queued write. @internal */

@@ -24,8 +24,8 @@ import { Waiters } from './waiters.js';
  */
 export class Connection {
   readonly #views = new Map<ScopeId, ScopeEntry>();
-  /** The owner's last snapshot per scope: what a `same` reply stands for. */
-  readonly #fromOwner = new Map<ScopeId, () => ScopeSnapshot>();
+  /** The owner's last snapshot per scope (the start: decoded on first use): what a `same` reply stands for. */
+  readonly #fromOwner = new Map<ScopeId, ScopeSnapshot | (() => ScopeSnapshot)>();
   /** Mutations written while a refresh of that scope is in flight, replayed onto its answer. */
   readonly #replays = new Map<ScopeId, MutationMessage[]>();
   readonly #waiters = new Waiters();
@@ -109,8 +109,9 @@ export class Connection {
     this.view(id);
     this.#replays.set(id, []);
     const reply = (await this.request({ v, type: 'snapshot', scope: id })) as ScopeSnapshot | 'same';
-    const snapshot = reply === 'same' ? this.#fromOwner.get(id)!() : reply;
-    this.#fromOwner.set(id, () => snapshot);
+    const known = this.#fromOwner.get(id)!;
+    const snapshot = reply !== 'same' ? reply : typeof known === 'function' ? known() : known;
+    this.#fromOwner.set(id, snapshot);
     const replay = this.#replays.get(id) ?? [];
     this.#replays.delete(id);
     // Unchanged on both sides: the view already is that snapshot, keep it (and its cached snapshot).
@@ -224,7 +225,7 @@ export class Connection {
       if (reply.error) waiter?.reject(ScopeError.fromJSON(reply.error as SerializedScopeError));
       else waiter?.resolve(reply.eventId);
     }
-    if (this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
+    if (this.#idle.length && this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   #isIdle(): boolean {

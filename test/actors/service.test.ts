@@ -78,6 +78,25 @@ describe('service.send (the raw protocol)', () => {
     scope.snapshot();
     expect(service.stats()).toMatchObject({ received: 4, applied: 3, rejected: 1, mailboxDepth: 0 });
   });
+
+  it('answers each read in a delivery after the writes before it and before those after it, and counts it', () => {
+    const service = createScopeService();
+    const scope = service.fork();
+    scope.setTag('queued', 0);
+    const read = { v: 1, type: 'snapshot', scope: scope.id };
+    const [, first, , second, unknown] = service.deliver([
+      { v: 1, type: 'setTag', scope: scope.id, key: 'a', value: 1 },
+      read,
+      { v: 1, type: 'setTag', scope: scope.id, key: 'a', value: 2 },
+      read,
+      { v: 1, type: 'snapshot', scope: 'nope' },
+    ]);
+    expect((first as ScopeSnapshot).tags).toEqual({ queued: 0, a: 1 });
+    expect((second as ScopeSnapshot).tags).toEqual({ queued: 0, a: 2 });
+    expect(second).toBe(scope.snapshot());
+    expect(unknown).toMatchObject({ code: 'UNKNOWN_SCOPE' });
+    expect(service.stats()).toMatchObject({ received: 7, applied: 6, rejected: 1, mailboxDepth: 0 });
+  });
 });
 
 describe('mailbox', () => {

@@ -20,6 +20,7 @@ for (const r of rows) {
   console.log(`| ${r.case} | ${fmt(r.ours)} | ${fmt(r.anchor)} | ${r.unit} | ${r.ratio.toFixed(2)} | ${r.target?.text ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : 'NO'} |`);
   if (r.detail) console.log(`|  ↳ ${Object.entries(r.detail).map(([k, v]) => `${k}: ${typeof v === 'number' ? fmt(v) : v}`).join(', ')} | | | | | | |`);
 }
-const out = process.env.BENCH_OUT ?? new URL('./results.json', import.meta.url);
+// Compiled into bench/.build (see build.ts): the results go beside the sources.
+const out = process.env.BENCH_OUT ?? new URL('../results.json', import.meta.url);
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${results.seconds} s; written to ${String(out)}`);

@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { QUICK, row, type Row } from '../harness.js';
 
-const CHILD = fileURLToPath(new URL('../memory-child.ts', import.meta.url));
+// Compiled beside this file by bench/build.ts.
+const CHILD = fileURLToPath(new URL('./memory-child.js', import.meta.url));
 
 function bytesPerFork(kind: 'ours' | 'sentry', forks: number): number {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, kind, String(forks)], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--expose-gc', CHILD, kind, String(forks)], { encoding: 'utf8' });
   return (JSON.parse(out.trim().split('\n').at(-1)!) as { bytesPerFork: number }).bytesPerFork;
 }
 

@@ -8,9 +8,9 @@ export const work = () => {
   return 0;
 };
 
-/** Posts `count` breadcrumb-shaped payloads on `port`, one per message or `batch` per message. */
-export async function send({ port, count, batch }) {
-  const crumb = () => ({ timestamp: Date.now() / 1000, message: 'step', category: 'bench', data: { i: 0 } });
+/** Posts `count` breadcrumb-shaped payloads (or numbers) on `port`, one per message or `batch` per message. */
+export async function send({ port, count, batch, numbers = false }) {
+  const crumb = numbers ? () => 7 : () => ({ timestamp: Date.now() / 1000, message: 'step', category: 'bench', data: { i: 0 } });
   let credit = Promise.resolve();
   for (let i = 0; i < count; i += batch) {
     if (batch === 1) port.postMessage(crumb());

@@ -2,7 +2,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { createScopeService } from '../../src/index.js';
-import { packTask } from '../../src/protocol/index.js';
+import { packBatch, packReply, packTask } from '../../src/protocol/index.js';
 import { ScopedPool } from '../../src/pool/index.js';
 import { median, QUICK, row, type Row } from '../harness.js';
 
@@ -51,16 +51,19 @@ export async function workerCases(): Promise<Row[]> {
   // (both threads on one core) or ~60–90 µs (a halted core woken), and which one a round gets
   // flips with the scheduler; the p10s show each side's fast floor, the intrinsic cost.
   const trips = QUICK ? 50 : 400;
-  // A third side, `shaped`, is the raw ping-pong carrying our wire shapes (a one-message batch, an
-  // ack saying `same`) with nothing done to them: the floor for ours that the shapes set alone.
+  // A third side, `shaped`, is the raw ping-pong carrying our wire shapes, built by our own packers
+  // (what a refresh() posts, and the owner's ack saying `same`), with nothing done to them: the
+  // floor for ours that the shapes set alone.
   const ours: number[] = [];
   const anchor: number[] = [];
   const shapes: number[] = [];
   const ratios: number[] = [];
+  const shape = packBatch('a1b2c3d4e5f60718', 1, [{ v: 1, type: 'snapshot', scope: 'w1.1' }]);
+  const same = packReply({ v: 1, type: 'ack', session: 'a1b2c3d4e5f60718', seq: 1, replies: [{ index: 0, same: true }] });
   const pingPong = async (shaped: boolean, count = trips) => {
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (ping: unknown) => port1.postMessage(shaped ? ['ack', 1, (ping as unknown[])[2], (ping as unknown[])[3], 0, true] : ping));
-    const latencies = (await raw.run({ port: port2, count, shaped }, { name: 'pingPong', transferList: [port2] })) as number[];
+    port1.on('message', (ping: unknown) => port1.postMessage(shaped ? same : ping));
+    const latencies = (await raw.run({ port: port2, count, shape: shaped ? shape : undefined }, { name: 'pingPong', transferList: [port2] })) as number[];
     port1.close();
     return latencies;
   };

@@ -31,13 +31,12 @@ export async function send({ port, count, batch, numbers = false }) {
 /**
  * `count` ping-pongs with the other end of `port`; returns each one's latency in µs. One listener
  * for the whole run, as a client keeps: adding and removing one per message (`once`) restarts
- * the port each time and would make the anchor slower than it need be. With `shaped`, each ping
- * is what a refresh() posts (a one-message batch, as scope-actor's wire has it), and the other
- * end answers with what the owner does (an ack saying `same`): the cost of the shapes alone.
+ * the port each time and would make the anchor slower than it need be. With a `shape`, each ping
+ * is that (what a refresh() posts, as scope-actor's wire has it), and the other end answers with
+ * what the owner does (an ack saying `same`): the cost of the shapes alone.
  */
-export async function pingPong({ port, count, shaped = false }) {
-  const session = 'a1b2c3d4e5f60718';
-  const ping = shaped ? (i) => ['batch', 1, session, i, { v: 1, type: 'snapshot', scope: 'w1.1' }] : (i) => i;
+export async function pingPong({ port, count, shape }) {
+  const ping = shape === undefined ? (i) => i : () => shape;
   const latencies = [];
   let wake = () => {};
   port.on('message', () => wake());

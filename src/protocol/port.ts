@@ -58,8 +58,10 @@ export type PortReply =
  * On the wire every port message is one flat array, its kind first: structured clone pays per
  * object and per key, so an envelope as an object cost a refresh round trip ~2.6 µs more than
  * these. The messages of a batch, and the reply pairs of an ack, follow the header inline.
+ * A batch or an ack that carries no values at all travels as text instead (see `TEXT`).
  */
-export type BatchWire = readonly ['batch', v: typeof PROTOCOL_VERSION, session: string | undefined, seq: number, ...messages: unknown[]];
+export type BatchWire = BatchArray | string;
+type BatchArray = readonly ['batch', v: typeof PROTOCOL_VERSION, session: string | undefined, seq: number, ...messages: unknown[]];
 export type EndWire = readonly ['end', v: typeof PROTOCOL_VERSION, session: string, seen: number];
 /** `index, reply` pairs: `true` for `same`, else the snapshot or the serialized error. */
 export type AckWire = readonly ['ack', v: typeof PROTOCOL_VERSION, session: string | undefined, seq: number, ...pairs: unknown[]];
@@ -67,10 +69,52 @@ export type CapturedWire = readonly [
   'captured', v: typeof PROTOCOL_VERSION, session: string | undefined, seq: number, index: number,
   eventId: string | undefined, error: SerializedScopeError | undefined,
 ];
-export type ReplyWire = AckWire | CapturedWire;
+export type ReplyWire = AckWire | CapturedWire | string;
 
-/** Batch `seq` of `messages`, packed (see `packMessages`) after the header. */
+/**
+ * The text form, for the round trip a remote waits on: a batch of messages that are a type and a
+ * scope and nothing else (a `refresh()` is one `snapshot`), and an ack whose replies are all
+ * `same`. One string is one thing to clone where the array is one per element: measured on a
+ * raw port, this pair cost a round trip ~1.3 µs over a bare number against ~4.2 µs as arrays.
+ * Fields are joined by SEP: `batch SEP 1 SEP session SEP seq (SEP type SEP scope)*` and
+ * `ack SEP 1 SEP session SEP seq (SEP index)*`, an absent session as an empty field. Anything
+ * holding SEP travels as an array.
+ */
+const SEP = '\u001f';
+const VALUE_FREE: ReadonlySet<string> = new Set(['snapshot', 'close', 'clearBreadcrumbs', 'clearAttachments']);
+
+function textHeader(kind: 'batch' | 'ack', session: string | undefined, seq: number): string | undefined {
+  if (session?.includes(SEP)) return undefined;
+  return `${kind}${SEP}${PROTOCOL_VERSION}${SEP}${session ?? ''}${SEP}${seq}`;
+}
+
+function batchText(session: string | undefined, seq: number, messages: readonly Message[]): string | undefined {
+  let text = textHeader('batch', session, seq);
+  for (let i = 0; text !== undefined && i < messages.length; i++) {
+    const { type, scope } = messages[i]!;
+    text = VALUE_FREE.has(type) && !scope.includes(SEP) ? `${text}${SEP}${type}${SEP}${scope}` : undefined;
+  }
+  return text;
+}
+
+/** A text batch read back: its messages as plain `{ v, type, scope }` for the validator to judge. */
+function batchFromText(input: string): Batch | SessionEnd {
+  const fields = input.split(SEP);
+  const [kind, version, session, seq] = fields;
+  if (kind !== 'batch' || seq === undefined) throw invalid('a port message must be a batch or a session end');
+  if (version !== String(PROTOCOL_VERSION)) throw invalid(`unsupported protocol version ${describe(version)}; this owner speaks ${PROTOCOL_VERSION}`);
+  const n = Number(seq);
+  if (!Number.isSafeInteger(n) || String(n) !== seq) throw invalid('batch.seq must be an integer');
+  if (fields.length % 2) throw invalid('a text batch holds type, scope pairs');
+  const messages: unknown[] = [];
+  for (let i = 4; i < fields.length; i += 2) messages.push({ v: PROTOCOL_VERSION, type: fields[i], scope: fields[i + 1] });
+  return { v: PROTOCOL_VERSION, type: 'batch', session: session || undefined, seq: n, messages };
+}
+
+/** Batch `seq` of `messages`, packed (see `packMessages`) after the header; as text when it carries no values. */
 export function packBatch(session: string | undefined, seq: number, messages: readonly Message[]): BatchWire {
+  const text = batchText(session, seq, messages);
+  if (text !== undefined) return text;
   const wire: unknown[] = ['batch', PROTOCOL_VERSION, session, seq];
   packMessages(messages, wire);
   return wire as unknown as BatchWire;
@@ -82,6 +126,7 @@ export function packEnd(session: string, seen: number): EndWire {
 
 /** Checks what a remote posts: a batch (its messages are checked one by one by `validateMessage`) or a session's end. */
 export function validatePortMessage(input: unknown): Batch | SessionEnd {
+  if (typeof input === 'string') return batchFromText(input);
   if (!Array.isArray(input) || (input[0] !== 'batch' && input[0] !== 'end')) throw invalid('a port message must be a batch or a session end');
   const [type, version, session, count] = input as unknown[];
   if (version !== PROTOCOL_VERSION) throw invalid(`unsupported protocol version ${describe(version)}; this owner speaks ${PROTOCOL_VERSION}`);
@@ -98,6 +143,11 @@ export function validatePortMessage(input: unknown): Batch | SessionEnd {
 export function packReply(reply: PortReply): ReplyWire {
   const { v, session, seq } = reply;
   if (reply.type === 'captured') return ['captured', v, session, seq, reply.index, reply.eventId, reply.error];
+  let text = reply.replies.every((item) => 'same' in item) ? textHeader('ack', session, seq) : undefined;
+  if (text !== undefined) {
+    for (const item of reply.replies) text += `${SEP}${item.index}`;
+    return text;
+  }
   const wire: unknown[] = ['ack', v, session, seq];
   for (const item of reply.replies) wire.push(item.index, 'same' in item ? true : 'error' in item ? item.error : item.snapshot);
   return wire as unknown as AckWire;
@@ -108,6 +158,13 @@ export function packReply(reply: PortReply): ReplyWire {
  * this library's owner speaks to a handle. @throws ScopeError INVALID_MESSAGE for anything else.
  */
 export function unpackReply(wire: unknown): PortReply {
+  if (typeof wire === 'string') {
+    const fields = wire.split(SEP);
+    if (fields[0] !== 'ack' || fields.length < 4) throw invalid('a reply is an ack or a capture result');
+    const replies: MessageReply[] = [];
+    for (let i = 4; i < fields.length; i++) replies.push({ index: Number(fields[i]), same: true });
+    return { v: PROTOCOL_VERSION, type: 'ack', session: fields[2] || undefined, seq: Number(fields[3]), replies };
+  }
   if (!Array.isArray(wire) || (wire[0] !== 'ack' && wire[0] !== 'captured')) throw invalid('a reply is an ack or a capture result');
   const [type, v, session, seq] = wire as [string, typeof PROTOCOL_VERSION, string | undefined, number];
   if (type === 'captured') return { v, type, session, seq, index: wire[4], eventId: wire[5], error: wire[6] };

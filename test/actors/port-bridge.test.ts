@@ -34,6 +34,15 @@ describe('the owner end of a port', () => {
     expect(ack).toMatchObject({ type: 'ack', seq: 1, replies: [{ index: 1, snapshot: { tags: { given: 1, a: 1 } } }] });
   });
 
+  it('reads a text batch like any other: each message judged on its own by the validator', async () => {
+    peer.port.postMessage(['batch', 1, '', 1, 'snapshot', init.scope, 'setTag', init.scope, 'snapshot', 'nope'].join('\u001f'));
+    expect(await peer.next()).toMatchObject({ type: 'ack', seq: 1, replies: [
+      { index: 0, same: true },
+      { index: 1, error: { code: 'INVALID_MESSAGE' } },
+      { index: 2, error: { code: 'UNKNOWN_SCOPE' } },
+    ] });
+  });
+
   it('unpacks a run of breadcrumbs into one message each: indexes count them one by one, a bad one refuses only itself', async () => {
     const crumb = (message: unknown) => ({ timestamp: 1, message });
     const ack = await peer.batch([

@@ -7,9 +7,9 @@ export class RawPeer {
   #waiting: Array<() => void> = [];
   #seq = 0;
   constructor(readonly port: MessagePort) {
-    // The owner's greeting (after service.connect) is an object; replies travel as flat arrays.
+    // The owner's greeting (after service.connect) is an object; replies travel as flat arrays or text.
     port.on('message', (data: unknown) => {
-      this.replies.push(Array.isArray(data) ? unpackReply(data) : (data as PortReply));
+      this.replies.push(Array.isArray(data) || typeof data === 'string' ? unpackReply(data) : (data as PortReply));
       this.#waiting.splice(0).forEach((wake) => wake());
     });
   }

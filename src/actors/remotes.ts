@@ -39,15 +39,18 @@ export class Remotes {
    */
   session(scope: ScopeRef, { fork, shared }: { fork: boolean; shared: boolean }): { init: PortInit; session: Session } {
     const current = scope.snapshot();
-    // A plain fork holds its parent's data as it is now: it is encoded from the parent's snapshot,
-    // under the fork's identity, and builds no snapshot of its own unless the remote reads it.
-    const aside = fork ? ScopeEntry.fork(this.host.entry(scope.id)!, { id: this.host.allocateId() }) : undefined;
+    const parent = this.host.entry(scope.id)!;
+    const aside = fork ? ScopeEntry.fork(parent, { id: this.host.allocateId() }) : undefined;
+    // A fork that holds its parent's data as it is (any but the global scope's, which start empty)
+    // is encoded from the parent's snapshot under its own identity: it builds no snapshot of its
+    // own unless the remote sends something.
+    const start = !aside ? current : aside.data() === parent.data() ? current : aside.snapshot();
     const identity = aside ? { id: aside.id, version: 0, isolationId: aside.isolationId } : current;
     const prefix = `w${(this.#nextConnection += 1)}`;
     const id = shared ? secretId() : undefined;
     const session = new Session(this.host, id, identity.id, prefix, !fork, aside ?? current, PORT_WINDOW);
     const { maxBreadcrumbs, mailboxLimit } = this.limits;
-    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: identity.id, snapshot: encodeSnapshot(current, identity), lent: !fork, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
+    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: identity.id, snapshot: encodeSnapshot(start, identity), lent: !fork, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
     return { init, session };
   }
 

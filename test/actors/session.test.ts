@@ -51,6 +51,14 @@ describe('a remote session', () => {
     peer.port.close();
   });
 
+  it('on a fork of the global scope: starts empty, with a trace of its own', () => {
+    service.global.setTag('everywhere', 1);
+    const { init } = service.session(service.global, { fork: true, shared: true });
+    const start = decodeSnapshot(init.snapshot);
+    expect(start).toMatchObject({ id: init.scope, version: 0, tags: {} });
+    expect(start.propagationContext.traceId).not.toBe(service.global.snapshot().propagationContext.traceId);
+  });
+
   it('on a fork of its own that the remote never uses: no scope is made or closed', () => {
     const before = service.stats();
     const { session } = open(true);

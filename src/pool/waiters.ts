@@ -8,13 +8,17 @@ type Waiter = { resolve: (value: unknown) => void; reject: (error: ScopeError) =
  * is posted, then by the batch's `seq` and the message's index in it, where the reply names it.
  */
 export class Waiters {
-  readonly #unsent = new Map<Message, Waiter>();
+  /**
+   * In the order their messages were written, so in batch order: a list, not a map keyed by the
+   * message (an object key costs V8 an identity hash stored on each fresh message).
+   */
+  #unsent: Array<{ readonly message: Message; readonly waiter: Waiter }> = [];
   /** By `replyKey(seq, index)`. */
   readonly #posted = new Map<number, Waiter>();
 
   /** Resolves with the answer to `message`, or rejects with the owner's refusal. */
   await(message: Message): Promise<unknown> {
-    return new Promise((resolve, reject) => this.#unsent.set(message, { resolve, reject }));
+    return new Promise((resolve, reject) => void this.#unsent.push({ message, waiter: { resolve, reject } }));
   }
 
   /** Some answer is still to come for a posted batch. */
@@ -24,13 +28,14 @@ export class Waiters {
 
   /** Batch `seq` was posted with `messages`: their waiters now wait for its replies. */
   posted(seq: number, messages: readonly Message[]): void {
-    if (this.#unsent.size === 0) return;
-    for (let index = 0; index < messages.length; index++) {
-      const waiter = this.#unsent.get(messages[index]!);
-      if (!waiter) continue;
-      this.#unsent.delete(messages[index]!);
+    let taken = 0;
+    for (; taken < this.#unsent.length; taken++) {
+      const { message, waiter } = this.#unsent[taken]!;
+      const index = messages.indexOf(message);
+      if (index < 0) break; // written into a later batch, as is everyone after it
       this.#posted.set(replyKey(seq, index), waiter);
     }
+    if (taken) this.#unsent = this.#unsent.slice(taken);
   }
 
   /** The waiter for message `index` of batch `seq`, no longer held here; undefined if nobody waits. */
@@ -43,8 +48,8 @@ export class Waiters {
 
   /** Rejects everyone, sent or not. */
   rejectAll(error: ScopeError): void {
-    for (const waiter of [...this.#unsent.values(), ...this.#posted.values()]) waiter.reject(error);
-    this.#unsent.clear();
+    for (const waiter of [...this.#unsent.map((unsent) => unsent.waiter), ...this.#posted.values()]) waiter.reject(error);
+    this.#unsent = [];
     this.#posted.clear();
   }
 }

@@ -21,6 +21,20 @@ describe('waiters for the owner’s answers', () => {
     await expect(Promise.all([first, third])).resolves.toEqual(['for a', 'for c']);
   });
 
+  it('leave callers whose messages went into a later batch waiting for that batch', async () => {
+    const waiters = new Waiters();
+    const [a, b, c] = [snapshotOf('a'), snapshotOf('b'), snapshotOf('c')];
+    const answers = [a, b, c].map((message) => waiters.await(message));
+    waiters.posted(1, [snapshotOf('x'), a]);
+    expect(waiters.take(2, 0)).toBeUndefined();
+    waiters.posted(2, [b, c]);
+    waiters.take(1, 1)!.resolve('a');
+    waiters.take(2, 0)!.resolve('b');
+    waiters.take(2, 1)!.resolve('c');
+    await expect(Promise.all(answers)).resolves.toEqual(['a', 'b', 'c']);
+    expect(waiters.pending).toBe(false);
+  });
+
   it('reject every caller, posted or not, when the connection is lost', async () => {
     const waiters = new Waiters();
     const a = snapshotOf('a');

@@ -1,7 +1,7 @@
 export { errorForThread, errorFromThread, ScopeError, SCOPE_ERROR_CODES, type ScopeErrorCode, type SerializedScopeError } from './errors.js';
 export * from './messages.js';
 export { validateMessage, type Ownership } from './validate.js';
-export { decodeSnapshot, encodeSnapshot, packTask, unpackTask, type EncodedSnapshot, type TaskMessage } from './start.js';
+export { decodeSnapshot, encodeSnapshot, packTask, SHARED_FROM, unpackTask, type EncodedSnapshot, type TaskMessage } from './start.js';
 export {
   packBatch,
   packEnd,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createScopeService } from '../../src/index.js';
-import { decodeSnapshot, encodeSnapshot, packTask, unpackTask } from '../../src/protocol/index.js';
+import { decodeSnapshot, encodeSnapshot, packTask, SHARED_FROM, unpackTask } from '../../src/protocol/index.js';
 
 describe('encoded snapshots (the start of a connection)', () => {
   it('decode to an equal, deep-frozen snapshot, keeping what structured clone keeps', async () => {
@@ -23,15 +23,27 @@ describe('encoded snapshots (the start of a connection)', () => {
 
   it('share one encoding, in shared memory, across forks of unchanged data; a change encodes anew', async () => {
     const service = createScopeService();
-    const parent = service.fork({ isolation: true }).setTag('a', 1).addBreadcrumb({ message: 'm' });
+    const parent = service.fork({ isolation: true }).setTag('a', 1);
+    for (let i = 0; i < 20; i++) parent.addBreadcrumb({ message: `crumb ${i}`, category: 'fill' });
     const [first, second] = [parent.fork(), parent.fork()].map((fork) => encodeSnapshot(fork.snapshot()));
     expect(first!.data).toBe(second!.data);
-    expect(first!.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect((first!.data as Uint8Array).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(first!.data.length).toBeGreaterThanOrEqual(SHARED_FROM);
     expect(second!.id).not.toBe(first!.id);
     const changed = encodeSnapshot(parent.fork().setTag('a', 2).snapshot());
     expect(changed.data).not.toBe(first!.data);
     expect(decodeSnapshot(changed).tags).toEqual({ a: 2 });
-    expect(decodeSnapshot(first!).tags).toEqual({ a: 1 });
+    expect(decodeSnapshot(first!)).toMatchObject({ tags: { a: 1 }, breadcrumbs: { length: 20 } });
+    await service.close();
+  });
+
+  it('carry a small encoding as a string of its bytes, which decodes the same', async () => {
+    const service = createScopeService();
+    const snapshot = service.fork({ isolation: true }).setTags({ a: 1, big: 2n }).snapshot();
+    const encoded = encodeSnapshot(snapshot);
+    expect(typeof encoded.data).toBe('string');
+    expect(encoded.data.length).toBeLessThan(SHARED_FROM);
+    expect(decodeSnapshot(structuredClone(encoded))).toEqual(snapshot);
     await service.close();
   });
 });

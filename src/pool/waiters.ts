@@ -12,13 +12,13 @@ export class Waiters {
    * In the order their messages were written, so in batch order: a list, not a map keyed by the
    * message (an object key costs V8 an identity hash stored on each fresh message).
    */
-  #unsent: Array<{ readonly message: Message; readonly waiter: Waiter }> = [];
+  #unsent: Array<Waiter & { readonly message: Message }> = [];
   /** By `replyKey(seq, index)`. */
   readonly #posted = new Map<number, Waiter>();
 
   /** Resolves with the answer to `message`, or rejects with the owner's refusal. */
   await(message: Message): Promise<unknown> {
-    return new Promise((resolve, reject) => void this.#unsent.push({ message, waiter: { resolve, reject } }));
+    return new Promise((resolve, reject) => void this.#unsent.push({ message, resolve, reject }));
   }
 
   /** Some answer is still to come for a posted batch. */
@@ -30,8 +30,8 @@ export class Waiters {
   posted(seq: number, messages: readonly Message[]): void {
     let taken = 0;
     for (; taken < this.#unsent.length; taken++) {
-      const { message, waiter } = this.#unsent[taken]!;
-      const index = messages.indexOf(message);
+      const waiter = this.#unsent[taken]!;
+      const index = messages.indexOf(waiter.message);
       if (index < 0) break; // written into a later batch, as is everyone after it
       this.#posted.set(replyKey(seq, index), waiter);
     }
@@ -48,7 +48,7 @@ export class Waiters {
 
   /** Rejects everyone, sent or not. */
   rejectAll(error: ScopeError): void {
-    for (const waiter of [...this.#unsent.map((unsent) => unsent.waiter), ...this.#posted.values()]) waiter.reject(error);
+    for (const waiter of [...this.#unsent, ...this.#posted.values()]) waiter.reject(error);
     this.#unsent = [];
     this.#posted.clear();
   }

@@ -26,8 +26,8 @@ export function row(name: string, ours: number, anchor: number, unit: Row['unit'
  * ns per operation of each function, measured by tinybench over `batch` operations per sample
  * (a single call of ~100 ns is below what a timer read can resolve), median of the samples.
  */
-export async function nsPerOp(fns: Record<string, () => void>, batch: number): Promise<Record<string, number>> {
-  const bench = new Bench({ time: QUICK ? 20 : 700, warmupTime: QUICK ? 5 : 200, iterations: QUICK ? 5 : 50 });
+export async function nsPerOp(fns: Record<string, () => void>, batch: number, time = 700): Promise<Record<string, number>> {
+  const bench = new Bench({ time: QUICK ? 20 : time, warmupTime: QUICK ? 5 : time / 3, iterations: QUICK ? 5 : 50 });
   for (const [name, fn] of Object.entries(fns)) bench.add(name, fn);
   await bench.run();
   const out: Record<string, number> = {};
@@ -44,4 +44,33 @@ export async function median(rounds: number, measure: () => Promise<number>): Pr
   for (let i = 0; i < rounds; i++) values.push(await measure());
   values.sort((a, b) => a - b);
   return values[Math.floor(values.length / 2)]!;
+}
+
+/** What `pairedRounds` measured: per name, the median ns/op; per pair, the median of the rounds' ratios. */
+export interface Rounds {
+  ns(name: string): number;
+  /** The median over rounds of `anchor / ours` (above 1: ours cheaper). */
+  ratio(ours: string, anchor: string): number;
+}
+
+/**
+ * ns per operation in `rounds` rounds of `nsPerOp`, every function once per round, back to back:
+ * on a shared machine a case and its anchor timed a second apart can land in different speeds
+ * (Sentry's addBreadcrumb read 250 ns in one run and 850 in the next), so each ratio is taken
+ * within a round, and the median of those is reported.
+ */
+export async function pairedRounds(fns: Record<string, () => void>, batch: number, rounds = QUICK ? 1 : 5): Promise<Rounds> {
+  const results: Array<Record<string, number>> = [];
+  for (let r = 0; r < rounds; r++) results.push(await nsPerOp(fns, batch, 300));
+  const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return {
+    ns: (name) => mid(results.map((round) => round[name]!)),
+    ratio: (ours, anchor) => mid(results.map((round) => round[anchor]! / round[ours]!)),
+  };
+}
+
+/** A row whose ratio is the median of paired rounds' ratios (see `pairedRounds`). */
+export function pairedRow(name: string, rounds: Rounds, ours: string, anchor: string, target?: Row['target'], anchorScale = 1): Row {
+  const ratio = rounds.ratio(ours, anchor) * anchorScale;
+  return { case: name, ours: rounds.ns(ours), anchor: rounds.ns(anchor) * anchorScale, unit: 'ns/op', ratio, target, pass: target ? ratio >= target.ratio : undefined };
 }

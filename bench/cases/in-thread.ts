@@ -1,7 +1,7 @@
 // Cases 1, 2, 3 and 8: the owner in this thread against @sentry/core's mutable Scope.
 import { applyScopeDataToEvent as sentryApply, getGlobalScope, mergeScopeData as sentryMerge, Scope } from '@sentry/core';
 import { createScopeService } from '../../src/index.js';
-import { nsPerOp, QUICK, row, type Row } from '../harness.js';
+import { nsPerOp, pairedRounds, pairedRow, QUICK, row, type Row } from '../harness.js';
 
 const BATCH = 1_000;
 /** Where results go, so the JIT cannot drop a call whose result nobody reads. */
@@ -31,7 +31,7 @@ export async function inThreadCases(): Promise<Row[]> {
   const { ours, sentry } = filled(100);
 
   // 1. Writes, then one read so the owner has applied them (the read flushes the mailbox).
-  const writes = await nsPerOp(
+  const writes = await pairedRounds(
     {
       'ours setTag': () => {
         for (let i = 0; i < BATCH; i++) ours.setTag('k', i & 7);
@@ -52,12 +52,12 @@ export async function inThreadCases(): Promise<Row[]> {
     },
     BATCH,
   );
-  rows.push(row('1. setTag through the owner', writes['ours setTag']!, writes['sentry setTag']!, 'ns/op', { ratio: 1, text: '≥ 1' }));
-  rows.push(row('1. addBreadcrumb (max 100)', writes['ours addBreadcrumb']!, writes['sentry addBreadcrumb']!, 'ns/op', { ratio: 1, text: '≥ 1' }));
+  rows.push(pairedRow('1. setTag through the owner', writes, 'ours setTag', 'sentry setTag', { ratio: 1, text: '≥ 1' }));
+  rows.push(pairedRow('1. addBreadcrumb (max 100)', writes, 'ours addBreadcrumb', 'sentry addBreadcrumb', { ratio: 1, text: '≥ 1' }));
 
   // 2. Fork + close against clone(), at 100 and 10,000 breadcrumbs.
   const big = filled(10_000);
-  const forks = await nsPerOp(
+  const forks = await pairedRounds(
     {
       'ours 100': () => forkClose(ours),
       'sentry 100': () => {
@@ -70,23 +70,15 @@ export async function inThreadCases(): Promise<Row[]> {
     },
     BATCH,
   );
-  forks['sentry 10k']! *= 10; // that task ran a tenth of the batch: clone() of 10,000 is slow
-  rows.push(row('2. fork + close vs clone(), 100 crumbs', forks['ours 100']!, forks['sentry 100']!, 'ns/op', { ratio: 2, text: '≥ 2' }));
-  rows.push(row('2. fork + close vs clone(), 10,000 crumbs', forks['ours 10k']!, forks['sentry 10k']!, 'ns/op', { ratio: 10, text: '≥ 10' }));
-  // Flatness compares two figures of ours that a noisy moment can split (one read 0.53 while the
-  // next run read 1.6): measured again in paired rounds, the median of the rounds' ratios.
-  const pairs: Array<{ small: number; large: number }> = [];
-  for (let r = 0; r < (QUICK ? 1 : 5); r++) {
-    const round = await nsPerOp({ small: () => forkClose(ours), large: () => forkClose(big.ours) }, BATCH);
-    pairs.push({ small: round.small!, large: round.large! });
-  }
-  pairs.sort((a, b) => a.small / a.large - b.small / b.large);
-  const mid = pairs[Math.floor(pairs.length / 2)]!;
-  const flat = mid.small / mid.large;
-  rows.push({ case: '2. fork + close flat: ours at 100 / ours at 10,000 (median of paired rounds)', ours: mid.large, anchor: mid.small, unit: 'ns/op', ratio: flat, target: { ratio: 1 / 1.3, text: '≥ 0.77 (10k within 1.3× of 100)' }, pass: flat >= 1 / 1.3 });
+  // The 10k anchor ran a tenth of the batch (clone() of 10,000 is slow): its figure counts ×10.
+  rows.push(pairedRow('2. fork + close vs clone(), 100 crumbs', forks, 'ours 100', 'sentry 100', { ratio: 2, text: '≥ 2' }));
+  rows.push(pairedRow('2. fork + close vs clone(), 10,000 crumbs', forks, 'ours 10k', 'sentry 10k', { ratio: 10, text: '≥ 10' }, 10));
+  // Flatness in rounds of its own: the garbage of clone() at 10,000 otherwise falls on whichever of ours runs next.
+  const flat = await pairedRounds({ 'ours 100': () => forkClose(ours), 'ours 10k': () => forkClose(big.ours) }, BATCH);
+  rows.push(pairedRow('2. fork + close flat: ours at 100 / ours at 10,000', flat, 'ours 10k', 'ours 100', { ratio: 1 / 1.3, text: '≥ 0.77 (10k within 1.3× of 100)' }));
 
   // 3. Reads: an unchanged scope, and right after one change.
-  const reads = await nsPerOp(
+  const reads = await pairedRounds(
     {
       'ours unchanged': () => {
         for (let i = 0; i < BATCH; i++) sink = ours.snapshot();
@@ -103,8 +95,8 @@ export async function inThreadCases(): Promise<Row[]> {
     },
     BATCH,
   );
-  rows.push(row('3. snapshot() of an unchanged scope vs getScopeData()', reads['ours unchanged']!, reads['sentry unchanged']!, 'ns/op', { ratio: 0.5, text: '≥ 0.5 (within 2×)' }));
-  rows.push(row('3. setTag + snapshot() vs setTag + getScopeData()', reads['ours changed']!, reads['sentry changed']!, 'ns/op'));
+  rows.push(pairedRow('3. snapshot() of an unchanged scope vs getScopeData()', reads, 'ours unchanged', 'sentry unchanged', { ratio: 0.5, text: '≥ 0.5 (within 2×)' }));
+  rows.push(pairedRow('3. setTag + snapshot() vs setTag + getScopeData()', reads, 'ours changed', 'sentry changed'));
 
   // 8. Capture end to end (to an in-memory sink) against Sentry's merge of the same data.
   const events: unknown[] = [];

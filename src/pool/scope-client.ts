@@ -18,11 +18,21 @@ import type { Connection } from './connection.js';
  * const owner = await scope.refresh(); // with other senders' writes too
  */
 export class ScopeClient extends MessageHandle {
+  #connection: Connection | undefined;
+  readonly #open: (() => Connection) | undefined;
+
+  /** `connection` may be given as a function that opens it, called on first use: most pool tasks never touch their scope. */
   constructor(
-    private readonly connection: Connection,
+    connection: Connection | (() => Connection),
     readonly id: ScopeId,
   ) {
     super();
+    if (typeof connection === 'function') this.#open = connection;
+    else this.#connection = connection;
+  }
+
+  private get connection(): Connection {
+    return (this.#connection ??= this.#open!());
   }
 
   get closed(): boolean {

@@ -32,14 +32,17 @@ export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promis
 async function runTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>, task: TaskMessage<T>): Promise<R> {
   try {
     const { data, init } = unpackTask<T>(task);
-    const connection = new Connection(threadLink().channel(init.session), init);
+    // Opened when the task first uses its scope: a task that never does costs no connection.
+    let connection: Connection | undefined;
+    const open = () => (connection ??= new Connection(threadLink().channel(init.session), init));
     let result: R;
     try {
-      result = await fn(data, new ScopeClient(connection, init.scope));
+      result = await fn(data, new ScopeClient(open, init.scope));
     } catch (error) {
-      await settle(connection).catch(() => {});
+      if (connection) await settle(connection).catch(() => {});
       throw error;
     }
+    if (!connection) return result;
     if (connection.untouched) connection.disconnect(); // the common quick task: no turn spent settling
     else await settle(connection);
     return result;

@@ -3,6 +3,7 @@ import { invalid, type SerializedScopeError } from './errors.js';
 import { PROTOCOL_VERSION, type Batch, type Message, type SessionEnd } from './messages.js';
 import type { EncodedSnapshot } from './start.js';
 import { describe } from './validate.js';
+import { ackFromText, ackText, batchFromText, batchText } from './text.js';
 
 /**
  * The MessagePort protocol between the owner and a remote handle (a worker's ScopeClient).
@@ -58,7 +59,7 @@ export type PortReply =
  * On the wire every port message is one flat array, its kind first: structured clone pays per
  * object and per key, so an envelope as an object cost a refresh round trip ~2.6 µs more than
  * these. The messages of a batch, and the reply pairs of an ack, follow the header inline.
- * A batch or an ack that carries no values at all travels as text instead (see `TEXT`).
+ * A batch or an ack that carries no values at all travels as text instead (text.ts).
  */
 export type BatchWire = BatchArray | string;
 type BatchArray = readonly ['batch', v: typeof PROTOCOL_VERSION, session: string | undefined, seq: number, ...messages: unknown[]];
@@ -70,69 +71,6 @@ export type CapturedWire = readonly [
   eventId: string | undefined, error: SerializedScopeError | undefined,
 ];
 export type ReplyWire = AckWire | CapturedWire | string;
-
-/**
- * The text form, for the round trip a remote waits on: a batch of messages that are a type and a
- * scope and nothing else (a `refresh()` is one `snapshot`), and an ack whose replies are all
- * `same`. One string is one thing to clone where the array is one per element: measured on a
- * raw port, this pair cost a round trip ~1.3 µs over a bare number against ~4.2 µs as arrays.
- * Fields are joined by SEP: `batch SEP 1 SEP session SEP seq (SEP type SEP scope)*` and
- * `ack SEP 1 SEP session SEP seq (SEP index)*`, an absent session as an empty field. Anything
- * holding SEP travels as an array.
- */
-const SEP = '\u001f';
-const VALUE_FREE: ReadonlySet<string> = new Set(['snapshot', 'close', 'clearBreadcrumbs', 'clearAttachments']);
-
-function textHeader(kind: 'batch' | 'ack', session: string | undefined, seq: number): string | undefined {
-  if (session?.includes(SEP)) return undefined;
-  return `${kind}${SEP}${PROTOCOL_VERSION}${SEP}${session ?? ''}${SEP}${seq}`;
-}
-
-function batchText(session: string | undefined, seq: number, messages: readonly Message[]): string | undefined {
-  let text = textHeader('batch', session, seq);
-  for (let i = 0; text !== undefined && i < messages.length; i++) {
-    const { type, scope } = messages[i]!;
-    text = VALUE_FREE.has(type) && !scope.includes(SEP) ? `${text}${SEP}${type}${SEP}${scope}` : undefined;
-  }
-  return text;
-}
-
-/** The fields of a text message, read left to right: `split` cost ~2.5× as much here. */
-class Fields {
-  #at = 0;
-  constructor(private readonly text: string) {}
-
-  get done(): boolean {
-    return this.#at > this.text.length;
-  }
-
-  /** The next field; undefined past the last. */
-  next(): string | undefined {
-    if (this.done) return undefined;
-    const end = this.text.indexOf(SEP, this.#at);
-    const field = this.text.slice(this.#at, end < 0 ? this.text.length : end);
-    this.#at = end < 0 ? this.text.length + 1 : end + 1;
-    return field;
-  }
-}
-
-/** A text batch read back: its messages as plain `{ v, type, scope }` for the validator to judge. */
-function batchFromText(input: string): Batch | SessionEnd {
-  const fields = new Fields(input);
-  const [kind, version, session, seq] = [fields.next(), fields.next(), fields.next(), fields.next()];
-  if (kind !== 'batch' || seq === undefined) throw invalid('a port message must be a batch or a session end');
-  if (version !== String(PROTOCOL_VERSION)) throw invalid(`unsupported protocol version ${describe(version)}; this owner speaks ${PROTOCOL_VERSION}`);
-  const n = Number(seq);
-  if (!Number.isSafeInteger(n) || String(n) !== seq) throw invalid('batch.seq must be an integer');
-  const messages: unknown[] = [];
-  while (!fields.done) {
-    const type = fields.next();
-    const scope = fields.next();
-    if (scope === undefined) throw invalid('a text batch holds type, scope pairs');
-    messages.push({ v: PROTOCOL_VERSION, type, scope });
-  }
-  return { v: PROTOCOL_VERSION, type: 'batch', session: session || undefined, seq: n, messages };
-}
 
 /** Batch `seq` of `messages`, packed (see `packMessages`) after the header; as text when it carries no values. */
 export function packBatch(session: string | undefined, seq: number, messages: readonly Message[]): BatchWire {
@@ -166,11 +104,8 @@ export function validatePortMessage(input: unknown): Batch | SessionEnd {
 export function packReply(reply: PortReply): ReplyWire {
   const { v, session, seq } = reply;
   if (reply.type === 'captured') return ['captured', v, session, seq, reply.index, reply.eventId, reply.error];
-  let text = reply.replies.every((item) => 'same' in item) ? textHeader('ack', session, seq) : undefined;
-  if (text !== undefined) {
-    for (const item of reply.replies) text += `${SEP}${item.index}`;
-    return text;
-  }
+  const text = ackText(reply);
+  if (text !== undefined) return text;
   const wire: unknown[] = ['ack', v, session, seq];
   for (const item of reply.replies) wire.push(item.index, 'same' in item ? true : 'error' in item ? item.error : item.snapshot);
   return wire as unknown as AckWire;
@@ -181,14 +116,7 @@ export function packReply(reply: PortReply): ReplyWire {
  * this library's owner speaks to a handle. @throws ScopeError INVALID_MESSAGE for anything else.
  */
 export function unpackReply(wire: unknown): PortReply {
-  if (typeof wire === 'string') {
-    const fields = new Fields(wire);
-    const [kind, , session, seq] = [fields.next(), fields.next(), fields.next(), fields.next()];
-    if (kind !== 'ack' || seq === undefined) throw invalid('a reply is an ack or a capture result');
-    const replies: MessageReply[] = [];
-    while (!fields.done) replies.push({ index: Number(fields.next()), same: true });
-    return { v: PROTOCOL_VERSION, type: 'ack', session: session || undefined, seq: Number(seq), replies };
-  }
+  if (typeof wire === 'string') return ackFromText(wire);
   if (!Array.isArray(wire) || (wire[0] !== 'ack' && wire[0] !== 'captured')) throw invalid('a reply is an ack or a capture result');
   const [type, v, session, seq] = wire as [string, typeof PROTOCOL_VERSION, string | undefined, number];
   if (type === 'captured') return { v, type, session, seq, index: wire[4], eventId: wire[5], error: wire[6] };

@@ -107,19 +107,19 @@ export class Connection {
   /** The owner's snapshot of `id`; the local view restarts from it (plus writes made meanwhile). */
   async refresh(id: ScopeId): Promise<ScopeSnapshot> {
     this.view(id);
-    this.#replays.set(id, []);
+    const replay: MutationMessage[] = [];
+    this.#replays.set(id, replay);
     const reply = (await this.request({ v, type: 'snapshot', scope: id })) as ScopeSnapshot | 'same';
+    if (this.#replays.get(id) === replay) this.#replays.delete(id); // unless a later refresh took over
     const known = this.#fromOwner.get(id)!;
     const snapshot = reply !== 'same' ? reply : typeof known === 'function' ? known() : known;
-    this.#fromOwner.set(id, snapshot);
-    const replay = this.#replays.get(id) ?? [];
-    this.#replays.delete(id);
+    if (snapshot !== known) this.#fromOwner.set(id, snapshot);
+    const view = this.#views.get(id);
     // Unchanged on both sides: the view already is that snapshot, keep it (and its cached snapshot).
-    const unchanged = reply === 'same' && replay.length === 0 && this.#views.get(id)?.version === snapshot.version;
-    if (this.#views.has(id) && !unchanged) {
-      const view = ScopeEntry.fromSnapshot(snapshot, this.init.maxBreadcrumbs);
-      for (const message of replay) view.apply(message, this.init);
-      this.#views.set(id, view);
+    if (view && !(reply === 'same' && replay.length === 0 && view.version === snapshot.version)) {
+      const fresh = ScopeEntry.fromSnapshot(snapshot, this.init.maxBreadcrumbs);
+      for (const message of replay) fresh.apply(message, this.init);
+      this.#views.set(id, fresh);
     }
     return snapshot;
   }

@@ -26,8 +26,8 @@ export class Connection {
   readonly #views = new Map<ScopeId, ScopeEntry>();
   /** The owner's last snapshot per scope (the start: decoded on first use): what a `same` reply stands for. */
   readonly #fromOwner = new Map<ScopeId, ScopeSnapshot | (() => ScopeSnapshot)>();
-  /** Mutations written while a refresh of that scope is in flight, replayed onto its answer. */
-  readonly #replays = new Map<ScopeId, MutationMessage[]>();
+  /** Per scope, one list per refresh in flight: the mutations written since it was sent, replayed onto its answer. */
+  readonly #replays = new Map<ScopeId, MutationMessage[][]>();
   readonly #waiters = new Waiters();
   readonly #idle: Array<() => void> = [];
   readonly #refused: ScopeError[] = [];
@@ -108,9 +108,13 @@ export class Connection {
   async refresh(id: ScopeId): Promise<ScopeSnapshot> {
     this.view(id);
     const replay: MutationMessage[] = [];
-    this.#replays.set(id, replay);
+    const pending = this.#replays.get(id);
+    if (pending) pending.push(replay);
+    else this.#replays.set(id, [replay]);
     const reply = (await this.request({ v, type: 'snapshot', scope: id })) as ScopeSnapshot | 'same';
-    if (this.#replays.get(id) === replay) this.#replays.delete(id); // unless a later refresh took over
+    const lists = this.#replays.get(id)!;
+    if (lists.length === 1) this.#replays.delete(id);
+    else lists.splice(lists.indexOf(replay), 1);
     const known = this.#fromOwner.get(id)!;
     const snapshot = reply !== 'same' ? reply : typeof known === 'function' ? known() : known;
     if (snapshot !== known) this.#fromOwner.set(id, snapshot);
@@ -187,7 +191,7 @@ export class Connection {
         return;
       default:
         this.view(message.scope).apply(message, this.init);
-        this.#replays.get(message.scope)?.push(message);
+        for (const replay of this.#replays.get(message.scope) ?? []) replay.push(message);
     }
   }
 

@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { createScopeService } from '../../src/index.js';
 import { describeScopeBehaviour } from '../shared/scope-behaviour.js';
 import { connectScope, type ScopeClient } from '../../src/pool/worker.js';
 
@@ -6,4 +8,25 @@ import { connectScope, type ScopeClient } from '../../src/pool/worker.js';
 describeScopeBehaviour('ScopeClient over a MessagePort', {
   wrap: (service, scope) => connectScope(service.connect(scope)),
   settle: (handle) => (handle as ScopeClient).flush(),
+});
+
+describe('ScopeClient.refresh', () => {
+  it('keeps every write across overlapping refreshes of one scope, in each answer it rebuilds from', async () => {
+    const service = createScopeService();
+    const client = await connectScope(service.connect(service.fork({ isolation: true })));
+    const first = client.refresh();
+    client.setTag('a', 1);
+    await new Promise((next) => setImmediate(next)); // a turn ends: the two refreshes go in two batches, answered by two acks
+    const second = client.refresh();
+    client.setTag('b', 2);
+    const one = await first;
+    expect(one.tags).toEqual({});
+    expect(client.snapshot().tags).toEqual({ a: 1, b: 2 }); // rebuilt from the first answer: both writes replayed
+    const two = await second;
+    expect(two.tags).toEqual({ a: 1 });
+    expect(client.snapshot().tags).toEqual({ a: 1, b: 2 });
+    await client.flush();
+    expect((await client.refresh()).tags).toEqual({ a: 1, b: 2 });
+    await service.close();
+  });
 });

@@ -189,9 +189,11 @@ export class Connection {
       case 'capture':
         this.view(message.scope);
         return;
-      default:
+      default: {
         this.view(message.scope).apply(message, this.init);
-        for (const replay of this.#replays.get(message.scope) ?? []) replay.push(message);
+        const replays = this.#replays.get(message.scope);
+        if (replays) for (const replay of replays) replay.push(message);
+      }
     }
   }
 

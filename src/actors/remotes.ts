@@ -39,12 +39,16 @@ export class Remotes {
    */
   session(scope: ScopeRef, { fork, shared }: { fork: boolean; shared: boolean }): { init: PortInit; session: Session } {
     const current = scope.snapshot();
-    const parent = this.host.entry(scope.id)!;
-    const aside = fork ? ScopeEntry.fork(parent, { id: this.host.allocateId() }) : undefined;
-    // A fork that holds its parent's data as it is (any but the global scope's, which start empty)
-    // is encoded from the parent's snapshot under its own identity: it builds no snapshot of its
-    // own unless the remote sends something.
-    const start = !aside ? current : aside.data() === parent.data() ? current : aside.snapshot();
+    let start = current;
+    let aside: ScopeEntry | undefined;
+    if (fork) {
+      const parent = this.host.entry(scope.id)!;
+      aside = ScopeEntry.fork(parent, { id: this.host.allocateId() });
+      // A fork that holds its parent's data as it is (any but the global scope's, which start
+      // empty) is encoded from the parent's snapshot under its own identity: it builds no snapshot
+      // of its own unless the remote sends something.
+      if (aside.data() !== parent.data()) start = aside.snapshot();
+    }
     const identity = aside ? { id: aside.id, version: 0, isolationId: aside.isolationId } : current;
     const prefix = `w${(this.#nextConnection += 1)}`;
     const id = shared ? secretId() : undefined;

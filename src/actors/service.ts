@@ -203,7 +203,7 @@ export class ScopeService {
   }
 
   #read(id: ScopeId): ScopeSnapshot {
-    const entry = this.#actor.getSnapshot().context.scopes.get(id);
+    const entry = this.entry(id);
     if (!entry) throw new ScopeError('UNKNOWN_SCOPE', `no live scope has id ${id}`);
     this.#reads += 1;
     return entry.snapshot();

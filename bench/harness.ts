@@ -42,8 +42,7 @@ export async function nsPerOp(fns: Record<string, () => void>, batch: number, ti
 export async function median(rounds: number, measure: () => Promise<number>): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < rounds; i++) values.push(await measure());
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)]!;
+  return middle(values);
 }
 
 /** What `pairedRounds` measured: per name, the median ns/op; per pair, the median of the rounds' ratios. */
@@ -62,10 +61,9 @@ export interface Rounds {
 export async function pairedRounds(fns: Record<string, () => void>, batch: number, rounds = QUICK ? 1 : 5): Promise<Rounds> {
   const results: Array<Record<string, number>> = [];
   for (let r = 0; r < rounds; r++) results.push(await nsPerOp(fns, batch, 300));
-  const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return {
-    ns: (name) => mid(results.map((round) => round[name]!)),
-    ratio: (ours, anchor) => mid(results.map((round) => round[anchor]! / round[ours]!)),
+    ns: (name) => middle(results.map((round) => round[name]!)),
+    ratio: (ours, anchor) => middle(results.map((round) => round[anchor]! / round[ours]!)),
   };
 }
 
@@ -73,4 +71,9 @@ export async function pairedRounds(fns: Record<string, () => void>, batch: numbe
 export function pairedRow(name: string, rounds: Rounds, ours: string, anchor: string, target?: Row['target'], anchorScale = 1): Row {
   const ratio = rounds.ratio(ours, anchor) * anchorScale;
   return { case: name, ours: rounds.ns(ours), anchor: rounds.ns(anchor) * anchorScale, unit: 'ns/op', ratio, target, pass: target ? ratio >= target.ratio : undefined };
+}
+
+/** The median of `values` (the upper one of an even count). */
+export function middle(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import { createScopeService } from '../../src/index.js';
 import { packBatch, packReply, packTask } from '../../src/protocol/index.js';
 import { ScopedPool } from '../../src/pool/index.js';
-import { median, QUICK, row, type Row } from '../harness.js';
+import { median, middle, QUICK, row, type Row } from '../harness.js';
 
 const RAW = new URL('../workers/raw.mjs', import.meta.url).href;
 
@@ -104,8 +104,7 @@ export async function workerCases(): Promise<Row[]> {
       a.push(await once(ours, count));
       b.push(await once(anchor, count));
     }
-    const mid = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
-    return { ours: mid(a), anchor: mid(b), ratio: mid(a.map((x, i) => x / b[i]!)) };
+    return { ours: middle(a), anchor: middle(b), ratio: middle(a.map((x, i) => x / b[i]!)) };
   };
   const noop = await rates(() => pool.run(null, { scope: scopes[0], name: 'noop' }), () => raw.run(null, { name: 'noop' }), tasks);
   // The floor the task message sets alone: bare piscina carrying what run() sends (one built

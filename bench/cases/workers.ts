@@ -109,8 +109,8 @@ export async function workerCases(): Promise<Row[]> {
   const noop = await rates(() => pool.run(null, { scope: scopes[0], name: 'noop' }), () => raw.run(null, { name: 'noop' }), tasks);
   // The floor the task message sets alone: bare piscina carrying what run() sends (one built
   // message, reused), to a no-op that ignores it.
-  const { init, session } = service.session(scopes[0]!, { fork: true, shared: true });
-  const shaped = packTask(null, init as typeof init & { session: string });
+  const session = service.session(scopes[0]!, true, true);
+  const shaped = packTask(null, session.init as typeof session.init & { session: string });
   const floor = await rates(() => raw.run(shaped, { name: 'noop' }), () => raw.run(null, { name: 'noop' }), tasks);
   session.release();
   const work = await rates(() => pool.run(null, { scope: scopes[0], name: 'work' }), () => raw.run(null, { name: 'work' }), QUICK ? 50 : 500);

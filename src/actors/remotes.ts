@@ -1,9 +1,9 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { ScopeId } from '../scope/index.js';
-import { encodeSnapshot, PROTOCOL_VERSION, type PortInit } from '../protocol/index.js';
+import { snapshotOf, type ScopeId } from '../scope/index.js';
+import { encodeSnapshot, PROTOCOL_VERSION, type EncodedSnapshot, type PortInit } from '../protocol/index.js';
 import { secretId } from './ids.js';
 import { PortBridge, type SessionLookup } from './port-bridge.js';
-import { ScopeEntry } from './scope-entry.js';
+import { forkedData, type ScopeEntry } from './scope-entry.js';
 import type { ScopeRef } from './scope-ref.js';
 import { Session, type DeliveryTarget } from './session.js';
 
@@ -31,31 +31,31 @@ export class Remotes {
   ) {}
 
   /**
-   * Opens a connection to `scope`, or (`fork`) to a fork of it: the owner's session and the `init`
-   * the remote must be told. The fork's data is taken now, from `scope` as every write queued so
-   * far left it, but the owner's table gets the fork only when the remote first sends something
+   * Opens a connection to `scope`, or (`fork`) to a fork of it: the owner's session, holding the
+   * `init` the remote must be told. The fork's data is taken now, from `scope` as every write queued
+   * so far left it, but the owner's table gets the fork only when the remote first sends something
    * (see `Session`). A `shared` session travels over a thread's link, so its init names it.
    * @throws ScopeError SCOPE_CLOSED or SERVICE_CLOSED.
    */
-  session(scope: ScopeRef, { fork, shared }: { fork: boolean; shared: boolean }): { init: PortInit; session: Session } {
+  session(scope: ScopeRef, fork: boolean, shared: boolean): Session {
     const current = scope.snapshot();
-    let start = current;
-    let aside: ScopeEntry | undefined;
-    if (fork) {
-      const parent = this.host.entry(scope.id)!;
-      aside = ScopeEntry.fork(parent, { id: this.host.allocateId() });
-      // A fork that holds its parent's data as it is (any but the global scope's, which start
-      // empty) is encoded from the parent's snapshot under its own identity: it builds no snapshot
-      // of its own unless the remote sends something.
-      if (aside.data() !== parent.data()) start = aside.snapshot();
-    }
-    const identity = aside ? { id: aside.id, version: 0, isolationId: aside.isolationId } : current;
-    const prefix = `w${(this.#nextConnection += 1)}`;
-    const id = shared ? secretId() : undefined;
-    const session = new Session(this.host, id, identity.id, prefix, !fork, aside ?? current, PORT_WINDOW);
+    const session = shared ? secretId() : undefined;
+    if (!fork) return new Session(this.host, this.#init(encodeSnapshot(current), true, `w${(this.#nextConnection += 1)}`, session), current);
+    const parent = this.host.entry(scope.id)!;
+    const data = forkedData(parent, false);
+    const { isolationId } = parent;
+    const id = this.host.allocateId();
+    // A fork that holds its parent's data as it is (any but the global scope's, which start empty)
+    // is encoded from the parent's snapshot under its own identity: it builds no snapshot of its own.
+    const start = data === parent.data() ? current : snapshotOf(id, isolationId, 0, data);
+    // The fork's own id, unique for good, names its forks too: `s7.1`, `s7.1.1`, and so on.
+    return new Session(this.host, this.#init(encodeSnapshot(start, id, 0, isolationId), false, id, session), data);
+  }
+
+  /** What the remote is told. */
+  #init(snapshot: EncodedSnapshot, lent: boolean, prefix: string, session: string | undefined): PortInit {
     const { maxBreadcrumbs, mailboxLimit } = this.limits;
-    const init: PortInit = { v: PROTOCOL_VERSION, type: 'init', scope: identity.id, snapshot: encodeSnapshot(start, identity), lent: !fork, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session: id };
-    return { init, session };
+    return { v: PROTOCOL_VERSION, type: 'init', scope: snapshot.id, snapshot, lent, prefix, maxBreadcrumbs, mailboxLimit, window: PORT_WINDOW, session };
   }
 
   /** Serves a port whose messages name sessions found by `lookup`, until it closes or `release()`. */

@@ -6,6 +6,7 @@ import {
   ScopeDraft,
   snapshotOf,
   type Mutation,
+  type PropagationContext,
   type ReduceOptions,
   type ScopeData,
   type ScopeId,
@@ -49,10 +50,7 @@ export class ScopeEntry {
   /** The entry a fork message creates under `parent`: a copy of its data (of the global scope: empty). */
   static fork(parent: ScopeEntry, message: Pick<ForkMessage, 'id' | 'isolation' | 'propagationContext'>): ScopeEntry {
     const { id, isolation = false } = message;
-    const fromGlobal = parent.id === GLOBAL_SCOPE_ID;
-    const trace = isolation || fromGlobal ? (message.propagationContext ?? newTrace()) : undefined;
-    const data = fromGlobal ? emptyScopeData(trace!) : forkData(parent.data(), trace);
-    return new ScopeEntry(id, isolation ? id : parent.isolationId, data);
+    return new ScopeEntry(id, isolation ? id : parent.isolationId, forkedData(parent, isolation, message.propagationContext));
   }
 
   /** An entry holding what `snapshot` shows, to reduce further from. A cloned snapshot is frozen in place. */
@@ -107,6 +105,16 @@ export class ScopeEntry {
     }
     return this.#draft!;
   }
+}
+
+/**
+ * What a fork of `parent` starts from: its data as it is now (the same sealed object, unless an
+ * isolation fork gets a trace of its own), or, for a fork of the global scope, empty data.
+ */
+export function forkedData(parent: ScopeEntry, isolation: boolean, propagationContext?: PropagationContext): ScopeData {
+  const fromGlobal = parent.id === GLOBAL_SCOPE_ID;
+  const trace = isolation || fromGlobal ? (propagationContext ?? newTrace()) : undefined;
+  return fromGlobal ? emptyScopeData(trace!) : forkData(parent.data(), trace);
 }
 
 /** The data a snapshot shows, to reduce further from. A cloned snapshot is frozen in place. */

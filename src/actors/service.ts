@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
-import { GLOBAL_SCOPE_ID, ScopeError, validateMessage, type Message, type Ownership, type PortInit } from '../protocol/index.js';
+import { GLOBAL_SCOPE_ID, ScopeError, validateMessage, type Message, type Ownership } from '../protocol/index.js';
 import { Captures } from './capture.js';
 import { Mailbox } from './mailbox.js';
 import { ownerLogic, type Outcome } from './owner.js';
@@ -135,16 +135,16 @@ export class ScopeService {
    * @throws ScopeError SCOPE_CLOSED or SERVICE_CLOSED.
    */
   connect(scope: ScopeRef): MessagePort {
-    const { init, session } = this.session(scope, { fork: false, shared: false });
+    const session = this.session(scope, false, false);
     const { port1, port2 } = new MessageChannel();
     this.link(port1, () => session).serve(session);
-    port1.postMessage(init);
+    port1.postMessage(session.init);
     return port2;
   }
 
   /** Opens a connection to `scope` or to a fork of it (see `Remotes.session`). @internal */
-  session(scope: ScopeRef, options: { fork: boolean; shared: boolean }): { init: PortInit; session: Session } {
-    return this.#remotes.session(scope, options);
+  session(scope: ScopeRef, fork: boolean, shared: boolean): Session {
+    return this.#remotes.session(scope, fork, shared);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
+import type { ScopeData, ScopeId, ScopeSnapshot } from '../scope/index.js';
 import { ScopeEntry } from './scope-entry.js';
 import {
   PROTOCOL_VERSION as v,
@@ -6,9 +6,11 @@ import {
   type Message,
   type MessageReply,
   type Ownership,
+  type PortInit,
   type PortReply,
   unpackMessages,
 } from '../protocol/index.js';
+import type { PortBridge } from './port-bridge.js';
 import type { DeliveryResult } from './service.js';
 
 /** What a session needs of the service: the one delivery path every sender uses. */
@@ -25,8 +27,8 @@ export interface DeliveryTarget {
  * The owner's side of one remote handle's connection, whatever carries it (a port of its own, or
  * a thread's shared link): its capability and what it was told. It reaches only the scope it was
  * given and the scopes it forked (ids under its prefix); on release, the forks it left open are
- * closed. A session opened on a fork of its own holds that fork aside until the remote first sends
- * something: a pool task that only reads, or does nothing, costs the owner no fork and no close.
+ * closed. A session opened on a fork of its own holds that fork's data aside until the remote first
+ * sends something: a pool task that only reads, or does nothing, costs the owner no fork and no close.
  */
 export class Session {
   /** Whether the remote still reaches `root` (not after it closed it, nor when its fork was never adopted). */
@@ -38,32 +40,39 @@ export class Session {
   /** The first refusal of each recent batch, by seq: what the remote may not have read yet. */
   #refusals: Map<number, ScopeError> | undefined;
   #unread: ScopeError | undefined;
-  /** The session's own fork of its scope, not yet in the owner's table. */
-  #aside: ScopeEntry | undefined;
+  /** The data of the session's own fork of its scope, not yet in the owner's table. */
+  #aside: ScopeData | undefined;
   #released = false;
   #ended = false;
   #onEnded: (() => void) | undefined;
   #endedPromise: Promise<void> | undefined;
 
+  /** The port that carries the session: on a shared link, the first to name it holds it alone. */
+  carrier: PortBridge | undefined;
+
   // Most pool tasks never send anything: a session allocates its sets and maps only when used.
   constructor(
     private readonly target: DeliveryTarget,
-    /** Names the session on a shared link; undefined on a port of its own. */
-    readonly id: string | undefined,
-    readonly root: ScopeId,
-    readonly prefix: string,
-    /** A lent scope belongs to someone else: the handle may use it but not close it. */
-    private readonly lent: boolean,
+    /** What the remote is told when it connects: its scope, the start of its view, its limits. */
+    readonly init: PortInit,
     /**
-     * What the remote starts from: the lent scope's snapshot, or the session's own fork (built,
-     * not yet adopted), whose snapshot is built only if the remote ever sends something.
+     * The start itself: the lent scope's snapshot, or (not lent) the data of the session's own
+     * fork, made into the fork's entry only if the remote ever sends something.
      */
-    start: ScopeSnapshot | ScopeEntry,
-    /** Batches the remote may have in flight: a refusal older than that, it has read. */
-    private readonly window: number,
+    start: ScopeSnapshot | ScopeData,
   ) {
-    if (start instanceof ScopeEntry) this.#aside = start;
-    else this.#sent = new Map([[root, start]]);
+    if (init.lent) this.#sent = new Map([[init.scope, start as ScopeSnapshot]]);
+    else this.#aside = start as ScopeData;
+  }
+
+  /** Names the session on a shared link; undefined on a port of its own. */
+  get id(): string | undefined {
+    return this.init.session;
+  }
+
+  /** The scope the session was opened on: the lent one, or its own fork. */
+  get root(): ScopeId {
+    return this.init.scope;
   }
 
   /** Settles when the remote said it is done (everything it sent came before) or the session was released. */
@@ -92,9 +101,10 @@ export class Session {
     if (this.#aside && !this.#released) {
       // The fork's data was taken when the session opened; from now on the owner keeps it, and closes it on release.
       // Should a sender have taken its id meanwhile, that scope is not this session's: it reaches nothing by the name.
-      if (this.target.adopt(this.#aside)) {
+      const fork = new ScopeEntry(this.root, this.init.snapshot.isolationId, this.#aside);
+      if (this.target.adopt(fork)) {
         (this.#forks ??= new Set()).add(this.root);
-        this.#sentTo().set(this.root, this.#aside.snapshot()); // the data the remote was told of, unchanged since
+        this.#sentTo().set(this.root, fork.snapshot()); // the data the remote was told of, unchanged since
       } else this.#rootReachable = false;
       this.#aside = undefined;
     }
@@ -136,7 +146,7 @@ export class Session {
     const refusals = (this.#refusals ??= new Map());
     if (refusals.has(seq)) return;
     // A remote sends batch `seq` only once it read the acks up to `seq - window`.
-    for (const old of refusals.keys()) if (old <= seq - this.window) refusals.delete(old);
+    for (const old of refusals.keys()) if (old <= seq - this.init.window) refusals.delete(old);
     refusals.set(seq, error);
   }
 
@@ -167,15 +177,15 @@ export class Session {
       throw new ScopeError('UNKNOWN_SCOPE', `this connection cannot reach scope ${message.scope}`);
     }
     if (message.type === 'fork') {
-      if (!message.id.startsWith(`${this.prefix}.`)) {
-        throw new ScopeError('INVALID_MESSAGE', `fork ids of this connection must start with ${this.prefix}.`);
+      if (!message.id.startsWith(`${this.init.prefix}.`)) {
+        throw new ScopeError('INVALID_MESSAGE', `fork ids of this connection must start with ${this.init.prefix}.`);
       }
       // Checked here, not left to the owner: reach is granted before the fork is applied, so a fork
       // of an id someone else already holds would otherwise hand this connection their scope.
       if (this.target.isLive(message.id)) throw new ScopeError('INVALID_MESSAGE', `scope id ${message.id} is already taken`);
       (this.#forks ??= new Set()).add(message.id);
     } else if (message.type === 'close') {
-      if (message.scope === this.root && this.lent) {
+      if (message.scope === this.root && this.init.lent) {
         throw new ScopeError('INVALID_MESSAGE', `scope ${this.root} is lent to this connection; its owner closes it`);
       }
       if (message.scope === this.root) this.#rootReachable = false;

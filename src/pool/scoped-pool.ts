@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { errorFromThread, packTask, ScopeError } from '../protocol/index.js';
+import { errorFromThread, packTask, ScopeError, type PortInit } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';
 import type { PortBridge } from '../actors/port-bridge.js';
 import type { Session } from '../actors/session.js';
@@ -50,7 +50,7 @@ export class ScopedPool<T = unknown, R = unknown> {
   readonly #context: ScopedPoolOptions['context'];
   readonly #links = new Set<PortBridge>();
   /** Sessions of the tasks in flight, by id; the link that first names one holds it alone. */
-  readonly #sessions = new Map<string, { readonly session: Session; link?: PortBridge }>();
+  readonly #sessions = new Map<string, Session>();
 
   constructor({ service, context, ...options }: ScopedPoolOptions) {
     this.#service = service;
@@ -72,11 +72,10 @@ export class ScopedPool<T = unknown, R = unknown> {
     const { scope, fork = true } = options;
     const base = scope ?? this.#context?.getCurrentScope();
     if (!base) throw new ScopeError('INVALID_MESSAGE', 'ScopedPool.run needs a scope, or a context to take the current scope from');
-    const { init, session } = this.#service.session(base, { fork, shared: true });
-    const entry: { readonly session: Session; link?: PortBridge } = { session };
-    this.#sessions.set(session.id!, entry);
+    const session = this.#service.session(base, fork, true);
+    this.#sessions.set(session.id!, session);
     try {
-      const task: ScopedTaskMessage<T> = packTask(data, init as typeof init & { session: string }); // shared: it names its session
+      const task: ScopedTaskMessage<T> = packTask(data, session.init as PortInit & { session: string }); // shared: it names its session
       // No signal of ours: piscina runs an abortable task alone on its thread (concurrentTasksPerWorker
       // would be void) and pays for a listener per task. A task outliving the service fails below.
       const result = await this.piscina.run(task, options);
@@ -91,7 +90,7 @@ export class ScopedPool<T = unknown, R = unknown> {
       // A task that failed (threw, crashed, was aborted) may have sent messages that are still
       // queued: take what is there, then wait for the task's end or its thread's link closing.
       this.#drainLinks();
-      if (entry.link) await Promise.race([session.ended, entry.link.closed, graceElapsed()]);
+      if (session.carrier) await Promise.race([session.ended, session.carrier.closed, graceElapsed()]);
       const failure = errorFromThread(error);
       if (this.#service.closed && !ScopeError.is(failure, 'SERVICE_CLOSED')) {
         throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: failure });
@@ -128,9 +127,9 @@ export class ScopedPool<T = unknown, R = unknown> {
   }
 
   #claim(id: string | undefined, link: PortBridge): Session | undefined {
-    const entry = id === undefined ? undefined : this.#sessions.get(id);
-    if (!entry || (entry.link && entry.link !== link)) return undefined;
-    entry.link = link;
-    return entry.session;
+    const session = id === undefined ? undefined : this.#sessions.get(id);
+    if (!session || (session.carrier && session.carrier !== link)) return undefined;
+    session.carrier = link;
+    return session;
   }
 }

@@ -36,11 +36,10 @@ const DATA_FIELDS = ['tags', 'extra', 'contexts', 'user', 'level', 'fingerprint'
 const encodings = new WeakMap<readonly unknown[], { readonly of: ScopeSnapshot; readonly bytes: Uint8Array | string }>();
 
 /**
- * `snapshot`'s data under `identity` (by default its own): a fork that copied a scope's data
+ * `snapshot`'s data under an identity (by default its own): a fork that copied a scope's data
  * unchanged is encoded from that scope's snapshot, with no snapshot of its own built.
  */
-export function encodeSnapshot(snapshot: ScopeSnapshot, identity: Pick<ScopeSnapshot, 'id' | 'version' | 'isolationId'> = snapshot): EncodedSnapshot {
-  const { id, version, isolationId } = identity;
+export function encodeSnapshot(snapshot: ScopeSnapshot, id = snapshot.id, version = snapshot.version, isolationId = snapshot.isolationId): EncodedSnapshot {
   const { breadcrumbs } = snapshot;
   let known = encodings.get(breadcrumbs);
   if (!known || (known.of !== snapshot && !sameData(known.of, snapshot))) {

@@ -106,7 +106,8 @@ describe('the owner end of a port', () => {
   it('on release, applies what the other side posted before it died, though not yet dispatched here', () => {
     const scope = service.fork({ isolation: true });
     const baseline = (scope.snapshot(), service.stats().scopes);
-    const { init, session } = service.session(scope, { fork: false, shared: false });
+    const session = service.session(scope, false, false);
+    const { init } = session;
     const { port1, port2: port } = new MessageChannel();
     const bridge = service.link(port1, () => session);
     bridge.serve(session);

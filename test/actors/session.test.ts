@@ -15,7 +15,8 @@ afterEach(async () => {
 /** A session over a link of its own, spoken to by hand. */
 function open(fork: boolean) {
   const scope = service.fork({ isolation: true }).setTag('given', 1);
-  const { init, session } = service.session(scope, { fork, shared: true });
+  const session = service.session(scope, fork, true);
+  const { init } = session;
   const { port1, port2 } = new MessageChannel();
   service.link(port1, (id) => (id === init.session ? session : undefined));
   const peer = new RawPeer(port2);
@@ -26,6 +27,7 @@ function open(fork: boolean) {
 describe('a remote session', () => {
   it('answers a snapshot the remote already holds with `same`, and a changed one in full', async () => {
     const { init, ask, peer } = open(false);
+    expect(init).toMatchObject({ lent: true, prefix: expect.stringMatching(/^w\d+$/) }); // the scope may have other connections
     const read = { v: 1, type: 'snapshot', scope: init.scope };
     expect(await ask(read)).toMatchObject({ replies: [{ index: 0, same: true }] });
     expect(await ask({ v: 1, type: 'setTag', scope: init.scope, key: 'k', value: 2 }, read)).toMatchObject({
@@ -39,6 +41,7 @@ describe('a remote session', () => {
     const baseline = (service.fork().close(), service.stats().scopes);
     const { scope, init, session, ask, peer } = open(true);
     expect(init.scope).not.toBe(scope.id);
+    expect(init).toMatchObject({ lent: false, prefix: init.scope }); // its forks are named under it
     expect(decodeSnapshot(init.snapshot)).toMatchObject({ id: init.scope, version: 0, isolationId: scope.id, tags: { given: 1 } });
     expect(service.stats().scopes).toBe(baseline + 1); // the parent only
     scope.setTag('given', 'later'); // after the fork was taken: not the fork's
@@ -53,7 +56,7 @@ describe('a remote session', () => {
 
   it('on a fork of the global scope: starts empty, with a trace of its own', () => {
     service.global.setTag('everywhere', 1);
-    const { init } = service.session(service.global, { fork: true, shared: true });
+    const { init } = service.session(service.global, true, true);
     const start = decodeSnapshot(init.snapshot);
     expect(start).toMatchObject({ id: init.scope, version: 0, tags: {} });
     expect(start.propagationContext.traceId).not.toBe(service.global.snapshot().propagationContext.traceId);

@@ -1,37 +1,20 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { createActor, type Actor } from 'xstate';
 import type { ScopeId, ScopeSnapshot } from '../scope/index.js';
 import { GLOBAL_SCOPE_ID, ScopeError, validateMessage, type Message, type Ownership } from '../protocol/index.js';
 import { Captures } from './capture.js';
-import { Mailbox } from './mailbox.js';
-import { ownerLogic, type Outcome } from './owner.js';
+import type { Outcome } from './owner.js';
 import type { PortBridge, SessionLookup } from './port-bridge.js';
 import { Remotes } from './remotes.js';
-import type { Session } from './session.js';
+import { RunningOwner } from './running-owner.js';
+import type { DeliveryResult, Session } from './session.js';
 import type { ScopeEntry } from './scope-entry.js';
 import type { ForkOptions } from './handle.js';
 import { ScopeRef } from './scope-ref.js';
 import { resolveOptions, type ResolvedOptions, type ScopeServiceOptions } from './options.js';
+import type { ScopeServiceStats } from './stats.js';
 
 export type { ScopeServiceOptions } from './options.js';
-
-export interface ScopeServiceStats {
-  /** Live scopes, the global one included. */
-  scopes: number;
-  /** Messages that reached the service, valid or not. `received = applied + rejected + mailboxDepth`. */
-  received: number;
-  applied: number;
-  rejected: number;
-  mailboxDepth: number;
-  /** Captures handed to the pipeline, and those still running. */
-  captures: number;
-  capturesPending: number;
-  /** Hook failures reported to `onError` (throws, rejections, timeouts). */
-  hookErrors: number;
-}
-
-/** A message's result: nothing, a snapshot, an event id to come, or why it was rejected. */
-export type DeliveryResult = undefined | ScopeSnapshot | Promise<string> | ScopeError;
+export type { ScopeServiceStats } from './stats.js';
 
 /**
  * The scope service: one owner actor holding every scope. Create it with `createScopeService`.
@@ -46,13 +29,10 @@ export class ScopeService {
   /** The global scope: merged into every event, never copied into forks. */
   readonly global: ScopeRef;
   readonly #options: ResolvedOptions;
-  readonly #actor: Actor<typeof ownerLogic>;
-  readonly #mailbox: Mailbox;
+  readonly #owner: RunningOwner;
   readonly #captures: Captures;
   readonly #remotes: Remotes;
   #received = 0;
-  /** Snapshot messages, answered by the service from the owner's table (see `deliver`). */
-  #reads = 0;
   #rejectedAtEntry = 0;
   #hookErrors = 0;
   #nextId = 0;
@@ -60,10 +40,8 @@ export class ScopeService {
 
   constructor(options: ScopeServiceOptions = {}) {
     this.#options = resolveOptions(options, (error, origin) => this.#report(error, origin));
-    const { maxBreadcrumbs, beforeBreadcrumb, report } = this.#options;
-    this.#actor = createActor(ownerLogic, { input: { maxBreadcrumbs, beforeBreadcrumb, report } }).start();
+    this.#owner = new RunningOwner(this.#options, (outcomes) => this.#settleQueued(outcomes));
     this.#captures = new Captures(this.#options);
-    this.#mailbox = new Mailbox(this.#options.mailboxLimit, (messages) => this.#deliverQueued(messages));
     this.#remotes = new Remotes(this, this.#options);
     this.global = new ScopeRef(this, GLOBAL_SCOPE_ID);
   }
@@ -85,9 +63,9 @@ export class ScopeService {
   }
 
   /**
-   * Validates and applies messages in order, each on its own: one bad message rejects only
-   * itself. `ownership` says what the validator may keep uncopied (see `Ownership`). `admit` may refuse a valid message (by throwing a ScopeError) before it is applied:
-   * the worker bridge checks a connection's reach with it. Used by `send` and by port bridges.
+   * Validates and applies messages in order, each on its own: one bad message rejects only itself.
+   * `ownership`: what the validator may keep uncopied. `admit` may refuse a valid message (by
+   * throwing a ScopeError) before it is applied: a session checks its reach with it.
    * @internal
    */
   deliver(messages: readonly unknown[], ownership: Ownership = 'borrowed', admit?: (message: Message) => void): DeliveryResult[] {
@@ -109,7 +87,7 @@ export class ScopeService {
         // A read changes nothing, so the owner need not apply it: it is answered from the owner's
         // table once every write before it was applied, as ScopeRef.snapshot() reads.
         this.#applyWrites(writes, slots, results);
-        results[i] = this.#read(message.scope);
+        results[i] = this.#owner.read(message.scope);
       } catch (error) {
         this.#rejectedAtEntry += 1;
         results[i] = error as ScopeError;
@@ -121,10 +99,10 @@ export class ScopeService {
 
   /** Applies `writes` (after everything queued) and puts each outcome in its slot of `results`; empties both lists. */
   #applyWrites(writes: Message[], slots: number[], results: DeliveryResult[]): void {
-    this.#mailbox.flush();
+    this.#owner.flush();
     if (writes.length === 0) return;
     // The owner's event keeps its own list: the caller's lists are refilled after this.
-    const outcomes = this.#apply(writes.splice(0));
+    const outcomes = this.#owner.apply(writes.splice(0));
     for (let j = 0; j < outcomes.length; j++) results[slots[j]!] = this.#settle(outcomes[j]);
     slots.length = 0;
   }
@@ -157,13 +135,13 @@ export class ScopeService {
   }
 
   stats(): ScopeServiceStats {
-    const { scopes, applied, rejected } = this.#actor.getSnapshot().context;
+    const { scopes, applied, rejected, queued } = this.#owner.counts();
     return {
-      scopes: scopes.size,
+      scopes,
       received: this.#received,
-      applied: applied + this.#reads,
+      applied,
       rejected: rejected + this.#rejectedAtEntry,
-      mailboxDepth: this.#mailbox.depth,
+      mailboxDepth: queued,
       captures: this.#captures.started,
       capturesPending: this.#captures.pending,
       hookErrors: this.#hookErrors,
@@ -184,7 +162,7 @@ export class ScopeService {
     this.#received += 1;
     try {
       this.#assertOpen();
-      this.#mailbox.post(validateMessage(message, 'envelope'));
+      this.#owner.post(validateMessage(message, 'envelope'));
     } catch (error) {
       this.#rejectedAtEntry += 1;
       throw error;
@@ -193,26 +171,17 @@ export class ScopeService {
 
   /** Applies every queued write now. @internal */
   flush(): void {
-    this.#mailbox.flush();
+    this.#owner.flush();
   }
 
   /** The owner's entry for `id`, after every queued write. @internal */
   entry(id: ScopeId): ScopeEntry | undefined {
-    this.#mailbox.flush();
-    return this.#actor.getSnapshot().context.scopes.get(id);
-  }
-
-  #read(id: ScopeId): ScopeSnapshot {
-    const entry = this.entry(id);
-    if (!entry) throw new ScopeError('UNKNOWN_SCOPE', `no live scope has id ${id}`);
-    this.#reads += 1;
-    return entry.snapshot();
+    return this.#owner.entry(id);
   }
 
   /** Whether `id` names a live scope, after every queued write. @internal */
   isLive(id: ScopeId): boolean {
-    this.#mailbox.flush();
-    return this.#actor.getSnapshot().context.scopes.has(id);
+    return this.#owner.entry(id) !== undefined;
   }
 
   /**
@@ -220,9 +189,7 @@ export class ScopeService {
    * when its id was taken meanwhile (or the service closed), and the table is unchanged. @internal
    */
   adopt(entry: ScopeEntry): boolean {
-    if (this.#closing || this.isLive(entry.id)) return false;
-    this.#actor.send({ type: 'adopt', entry });
-    return true;
+    return !this.#closing && this.#owner.adopt(entry);
   }
 
   /** A scope id no one else will choose. @internal */
@@ -234,14 +201,8 @@ export class ScopeService {
     if (this.#closing) throw new ScopeError('SERVICE_CLOSED', 'the scope service is closed');
   }
 
-  #apply(messages: readonly Message[]): Outcome[] {
-    const outcomes: Outcome[] = new Array(messages.length);
-    this.#actor.send({ type: 'deliver', messages, outcomes });
-    return outcomes;
-  }
-
-  #deliverQueued(messages: Message[]): void {
-    const outcomes = this.#apply(messages);
+  /** Queued writes have no caller to answer: their refusals go to `onError`, their captures run. */
+  #settleQueued(outcomes: Outcome[]): void {
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i];
       if (outcome === undefined) continue;
@@ -265,11 +226,10 @@ export class ScopeService {
   }
 
   async #shutdown(): Promise<void> {
-    this.#mailbox.flush();
+    this.#owner.flush();
     this.#remotes.release();
     await this.#captures.settle();
-    this.#actor.send({ type: 'shutdown', closed: [] });
-    this.#actor.stop();
+    this.#owner.stop();
   }
 }
 

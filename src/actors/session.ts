@@ -11,7 +11,9 @@ import {
   unpackMessages,
 } from '../protocol/index.js';
 import type { PortBridge } from './port-bridge.js';
-import type { DeliveryResult } from './service.js';
+
+/** A message's result: nothing, a snapshot, an event id to come, or why it was rejected. */
+export type DeliveryResult = undefined | ScopeSnapshot | Promise<string> | ScopeError;
 
 /** What a session needs of the service: the one delivery path every sender uses. */
 export interface DeliveryTarget {

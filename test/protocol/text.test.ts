@@ -9,6 +9,8 @@ describe('the text form of port messages', () => {
     expect(typeof wire).toBe('string');
     expect(validatePortMessage(wire)).toEqual({ v: 1, type: 'batch', session: 's-1', seq: 3, messages: reads });
     expect(validatePortMessage(throughPort(packBatch(undefined, -1, [])))).toEqual({ v: 1, type: 'batch', session: undefined, seq: -1, messages: [] });
+    // A type that is not value-free comes back as it was sent, for the validator to refuse.
+    expect(validatePortMessage('batch\u001f1\u001fs-1\u001f4\u001fsetTag\u001fw1')).toMatchObject({ seq: 4, messages: [{ v: 1, type: 'setTag', scope: 'w1' }] });
     const odd = [{ v: 1, type: 'snapshot', scope: 'a\u001fb' }] as Message[];
     expect(Array.isArray(packBatch('s-1', 1, odd))).toBe(true);
     expect(validatePortMessage(throughPort(packBatch('s-1', 1, odd)))).toMatchObject({ messages: odd });
@@ -23,7 +25,7 @@ describe('the text form of port messages', () => {
   it('refuse malformed text with INVALID_MESSAGE', () => {
     const text = (...fields: unknown[]) => fields.join('\u001f');
     const malformed = [
-      text('batch', 2, 's', 1), text('batch', 1, 's', 1.5), text('batch', 1, 's', '01'), text('batch', 1, 's', ''), text('batch', 1, 's'),
+      text('batch', 2, 's', 1), text('batch', 1, 's', 1.5), text('batch', 1, 's', '01'), text('batch', 1, 's', '-0'), text('batch', 1, 's', '1e3'), text('batch', 1, 's', '-'), text('batch', 1, 's', ''), text('batch', 1, 's'),
       text('batch', 1, 's', 1, 'snapshot'), text('end', 1, 's', 0), text('ack', 1, 's', 1), '',
     ];
     expect(malformed.map((input) => code(() => validatePortMessage(input)))).toEqual(malformed.map(() => 'INVALID_MESSAGE'));

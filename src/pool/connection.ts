@@ -112,9 +112,10 @@ export class Connection {
     if (pending) pending.push(replay);
     else this.#replays.set(id, [replay]);
     const reply = (await this.request({ v, type: 'snapshot', scope: id })) as ScopeSnapshot | 'same';
-    const lists = this.#replays.get(id)!;
-    if (lists.length === 1) this.#replays.delete(id);
-    else lists.splice(lists.indexOf(replay), 1);
+    // The scope's list stays, empty, until it closes: a Map that empties on every refresh
+    // reallocates its table each time (V8 shrinks it on the last delete).
+    const lists = this.#replays.get(id);
+    lists?.splice(lists.indexOf(replay), 1);
     const known = this.#fromOwner.get(id)!;
     const snapshot = reply !== 'same' ? reply : typeof known === 'function' ? known() : known;
     if (snapshot !== known) this.#fromOwner.set(id, snapshot);
@@ -184,6 +185,7 @@ export class Connection {
         }
         this.#views.delete(message.scope);
         this.#fromOwner.delete(message.scope);
+        this.#replays.delete(message.scope);
         return;
       case 'snapshot':
       case 'capture':

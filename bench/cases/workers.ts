@@ -72,9 +72,12 @@ export async function workerCases(): Promise<Row[]> {
   const warm = QUICK ? 50 : 10_000;
   await pool.run({ count: warm }, { scope: scopes[0], fork: false, name: 'refresh' });
   for (const shaped of [false, true]) await pingPong(shaped, warm);
-  for (let r = 0; r < (QUICK ? 1 : 7); r++) {
-    const mine = (await pool.run({ count: trips }, { scope: scopes[0], fork: false, name: 'refresh' })) as number[];
-    const theirs = await pingPong(false);
+  const refreshes = async () => (await pool.run({ count: trips }, { scope: scopes[0], fork: false, name: 'refresh' })) as number[];
+  for (let r = 0; r < (QUICK ? 1 : 9); r++) {
+    // In turns ours first and the anchor first, as case 6.
+    const early = r % 2 === 1 ? await pingPong(false) : undefined;
+    const mine = await refreshes();
+    const theirs = early ?? (await pingPong(false));
     shapes.push(...(await pingPong(true)));
     ratios.push(percentile(theirs, 0.5) / percentile(mine, 0.5));
     ours.push(...mine);
@@ -94,15 +97,18 @@ export async function workerCases(): Promise<Row[]> {
     }));
     return count / ((performance.now() - started) / 1000);
   };
-  // The ratio reported is the median of the rounds' own ratios: each pair ran back to back.
-  const rates = async (ours: () => Promise<unknown>, anchor: () => Promise<unknown>, count: number) => {
+  // The ratio reported is the median of the rounds' own ratios: each pair ran back to back, in
+  // turns ours first and the anchor first (the second of a pair ran ~2 % slower here, whichever
+  // it was), over enough rounds that one slow moment of the machine does not set the median.
+  const rates = async (ours: () => Promise<unknown>, anchor: () => Promise<unknown>, count: number, rounds = 15) => {
     const a: number[] = [];
     const b: number[] = [];
     await once(ours, count); // warm-up: both paths compiled, every thread's link open
     await once(anchor, count);
-    for (let r = 0; r < (QUICK ? 1 : 9); r++) {
-      a.push(await once(ours, count));
+    for (let r = 0; r < (QUICK ? 1 : rounds); r++) {
+      if (r % 2 === 0) a.push(await once(ours, count));
       b.push(await once(anchor, count));
+      if (r % 2 === 1) a.push(await once(ours, count));
     }
     return { ours: middle(a), anchor: middle(b), ratio: middle(a.map((x, i) => x / b[i]!)) };
   };
@@ -113,7 +119,7 @@ export async function workerCases(): Promise<Row[]> {
   const shaped = packTask(null, session.init as typeof session.init & { session: string });
   const floor = await rates(() => raw.run(shaped, { name: 'noop' }), () => raw.run(null, { name: 'noop' }), tasks);
   session.release();
-  const work = await rates(() => pool.run(null, { scope: scopes[0], name: 'work' }), () => raw.run(null, { name: 'work' }), QUICK ? 50 : 500);
+  const work = await rates(() => pool.run(null, { scope: scopes[0], name: 'work' }), () => raw.run(null, { name: 'work' }), QUICK ? 50 : 500, 5);
   const six = row('6. ScopedPool.run vs Piscina.run, no-op task', noop.ours, noop.anchor, 'tasks/s', { ratio: 0.85, text: '≥ 0.85 (≤ 15 % loss)' }, { 'median of round ratios': +noop.ratio.toFixed(2), 'bare piscina carrying our task message, ratio': +floor.ratio.toFixed(2), 'with ~1 ms of work: ours tasks/s': Math.round(work.ours), 'raw tasks/s': Math.round(work.anchor), 'ratio': +work.ratio.toFixed(2) });
   rows.push({ ...six, ratio: noop.ratio, pass: noop.ratio >= 0.85 });
 

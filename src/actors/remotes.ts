@@ -39,8 +39,8 @@ export class Remotes {
    */
   session(scope: ScopeRef, fork: boolean, shared: boolean): Session {
     const current = scope.snapshot();
-    const session = shared ? secretId() : undefined;
-    if (!fork) return new Session(this.host, this.#init(encodeSnapshot(current), true, `w${(this.#nextConnection += 1)}`, session), current);
+    const secret = shared ? secretId() : undefined;
+    if (!fork) return new Session(this.host, this.#init(encodeSnapshot(current), true, `w${(this.#nextConnection += 1)}`, secret), current);
     const parent = this.host.entry(scope.id)!;
     const data = forkedData(parent, false);
     const { isolationId } = parent;
@@ -48,8 +48,8 @@ export class Remotes {
     // A fork that holds its parent's data as it is (any but the global scope's, which start empty)
     // is encoded from the parent's snapshot under its own identity: it builds no snapshot of its own.
     const start = data === parent.data() ? current : snapshotOf(id, isolationId, 0, data);
-    // The fork's own id, unique for good, names its forks too: `s7.1`, `s7.1.1`, and so on.
-    return new Session(this.host, this.#init(encodeSnapshot(start, id, 0, isolationId), false, id, session), data);
+    // The fork's own id, unique for good, names the remote's forks too, at any depth: `s7.1`, `s7.2`, ….
+    return new Session(this.host, this.#init(encodeSnapshot(start, id, 0, isolationId), false, id, secret), data);
   }
 
   /** What the remote is told. */

@@ -38,13 +38,11 @@ export function batchFromText(input: string): Batch {
     if (!input.startsWith(`batch${SEP}`)) throw invalid('a port message must be a batch or a session end');
     throw invalid(`unsupported protocol version ${describe(input.slice(6, fieldEnd(input, 6)))}; this owner speaks ${PROTOCOL_VERSION}`);
   }
-  let end = fieldEnd(input, BATCH.length);
-  const session = end > BATCH.length ? input.slice(BATCH.length, end) : undefined;
-  let at = end + 1;
-  end = fieldEnd(input, at);
-  const seq = integerAt(input, at, end);
-  if (seq === undefined) throw invalid('batch.seq must be an integer');
+  const header = headerAfter(input, BATCH);
+  if (!header) throw invalid('batch.seq must be an integer');
   const messages: unknown[] = [];
+  let { end } = header;
+  let at: number;
   while (end < input.length) {
     at = end + 1;
     end = input.indexOf(SEP, at);
@@ -54,7 +52,7 @@ export function batchFromText(input: string): Batch {
     end = fieldEnd(input, at);
     messages.push({ v: PROTOCOL_VERSION, type, scope: input.slice(at, end) });
   }
-  return { v: PROTOCOL_VERSION, type: 'batch', session, seq, messages };
+  return { v: PROTOCOL_VERSION, type: 'batch', session: header.session, seq: header.seq, messages };
 }
 
 /** An ack as text, or undefined when a reply says more than `same` or the session holds SEP. */
@@ -73,19 +71,25 @@ export function ackText(reply: PortReply & { type: 'ack' }): string | undefined 
 /** A text ack read back. Not validated beyond its kind: only this library's owner speaks to a handle. */
 export function ackFromText(wire: string): PortReply {
   if (!wire.startsWith(ACK)) throw invalid('a reply is an ack or a capture result');
-  let end = fieldEnd(wire, ACK.length);
-  const session = end > ACK.length ? wire.slice(ACK.length, end) : undefined;
-  let at = end + 1;
-  end = fieldEnd(wire, at);
-  const seq = integerAt(wire, at, end);
-  if (seq === undefined) throw invalid('a reply is an ack or a capture result');
+  const header = headerAfter(wire, ACK);
+  if (!header) throw invalid('a reply is an ack or a capture result');
   const replies: MessageReply[] = [];
+  let { end } = header;
   while (end < wire.length) {
-    at = end + 1;
+    const at = end + 1;
     end = fieldEnd(wire, at);
     replies.push({ index: integerAt(wire, at, end) ?? -1, same: true });
   }
-  return { v: PROTOCOL_VERSION, type: 'ack', session, seq, replies };
+  return { v: PROTOCOL_VERSION, type: 'ack', session: header.session, seq: header.seq, replies };
+}
+
+/** The session and seq that follow `head` (`head session SEP seq`), and where seq ends; undefined when seq is no integer. */
+function headerAfter(text: string, head: string): { session: string | undefined; seq: number; end: number } | undefined {
+  const sessionEnd = fieldEnd(text, head.length);
+  const end = fieldEnd(text, sessionEnd + 1);
+  const seq = integerAt(text, sessionEnd + 1, end);
+  if (seq === undefined) return undefined;
+  return { session: sessionEnd > head.length ? text.slice(head.length, sessionEnd) : undefined, seq, end };
 }
 
 /** Where the field that starts at `at` ends: at the next SEP, or at the end of the text. */

@@ -20,9 +20,8 @@ const VALUE_FREE: ReadonlyMap<string, string> = new Map(['snapshot', 'close', 'c
 
 /** Batch `seq` as text, or undefined when a message carries values or a field holds SEP. */
 export function batchText(session: string | undefined, seq: number, messages: readonly Message[]): string | undefined {
-  if (session?.includes(SEP)) return undefined;
-  let text = `${BATCH}${session ?? ''}${SEP}${seq}`;
-  for (let i = 0; i < messages.length; i++) {
+  let text = headerText(BATCH, session, seq);
+  for (let i = 0; text !== undefined && i < messages.length; i++) {
     const { type, scope } = messages[i]!;
     const part = VALUE_FREE.get(type);
     if (part === undefined || scope.includes(SEP)) return undefined;
@@ -57,10 +56,9 @@ export function batchFromText(input: string): Batch {
 
 /** An ack as text, or undefined when a reply says more than `same` or the session holds SEP. */
 export function ackText(reply: PortReply & { type: 'ack' }): string | undefined {
-  const { session, replies } = reply;
-  if (session?.includes(SEP)) return undefined;
-  let text = `${ACK}${session ?? ''}${SEP}${reply.seq}`;
-  for (let i = 0; i < replies.length; i++) {
+  const { replies } = reply;
+  let text = headerText(ACK, reply.session, reply.seq);
+  for (let i = 0; text !== undefined && i < replies.length; i++) {
     const item = replies[i]!;
     if (!('same' in item)) return undefined;
     text += SEP + item.index;
@@ -81,6 +79,11 @@ export function ackFromText(wire: string): PortReply {
     replies.push({ index: integerAt(wire, at, end) ?? -1, same: true });
   }
   return { v: PROTOCOL_VERSION, type: 'ack', session: header.session, seq: header.seq, replies };
+}
+
+/** `head session SEP seq`, an absent session as an empty field; undefined when the session holds SEP. */
+function headerText(head: string, session: string | undefined, seq: number): string | undefined {
+  return session?.includes(SEP) ? undefined : `${head}${session ?? ''}${SEP}${seq}`;
 }
 
 /** The session and seq that follow `head` (`head session SEP seq`), and where seq ends; undefined when seq is no integer. */

@@ -73,6 +73,19 @@ export function pairedRow(name: string, rounds: Rounds, ours: string, anchor: st
   return { case: name, ours: rounds.ns(ours), anchor: rounds.ns(anchor) * anchorScale, unit: 'ns/op', ratio, target, pass: target ? ratio >= target.ratio : undefined };
 }
 
+/**
+ * Runs both sides of round `round` back to back, ours first in even rounds and the anchor first
+ * in odd ones: the second of a pair ran ~2 % slower here, whichever it was.
+ */
+export async function inTurns<T>(round: number, ours: () => Promise<T>, anchor: () => Promise<T>): Promise<[ours: T, anchor: T]> {
+  if (round % 2 === 0) {
+    const first = await ours();
+    return [first, await anchor()];
+  }
+  const first = await anchor();
+  return [await ours(), first];
+}
+
 /** The median of `values` (the upper one of an even count). */
 export function middle(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import { createScopeService } from '../../src/index.js';
 import { packBatch, packReply, packTask } from '../../src/protocol/index.js';
 import { ScopedPool } from '../../src/pool/index.js';
-import { median, middle, QUICK, row, type Row } from '../harness.js';
+import { inTurns, median, middle, QUICK, row, type Row } from '../harness.js';
 
 const RAW = new URL('../workers/raw.mjs', import.meta.url).href;
 
@@ -70,14 +70,11 @@ export async function workerCases(): Promise<Row[]> {
   // Warm-up: each side's code optimised before the first round counts (400 trips do not get
   // there: ours came out ~1.3× slower in a first round than after 20,000).
   const warm = QUICK ? 50 : 10_000;
-  await pool.run({ count: warm }, { scope: scopes[0], fork: false, name: 'refresh' });
+  const refreshes = async (count = trips) => (await pool.run({ count }, { scope: scopes[0], fork: false, name: 'refresh' })) as number[];
+  await refreshes(warm);
   for (const shaped of [false, true]) await pingPong(shaped, warm);
-  const refreshes = async () => (await pool.run({ count: trips }, { scope: scopes[0], fork: false, name: 'refresh' })) as number[];
   for (let r = 0; r < (QUICK ? 1 : 9); r++) {
-    // In turns ours first and the anchor first, as case 6.
-    const early = r % 2 === 1 ? await pingPong(false) : undefined;
-    const mine = await refreshes();
-    const theirs = early ?? (await pingPong(false));
+    const [mine, theirs] = await inTurns(r, refreshes, () => pingPong(false));
     shapes.push(...(await pingPong(true)));
     ratios.push(percentile(theirs, 0.5) / percentile(mine, 0.5));
     ours.push(...mine);
@@ -98,17 +95,16 @@ export async function workerCases(): Promise<Row[]> {
     return count / ((performance.now() - started) / 1000);
   };
   // The ratio reported is the median of the rounds' own ratios: each pair ran back to back, in
-  // turns ours first and the anchor first (the second of a pair ran ~2 % slower here, whichever
-  // it was), over enough rounds that one slow moment of the machine does not set the median.
+  // turns (`inTurns`), over enough rounds that one slow moment of the machine does not set the median.
   const rates = async (ours: () => Promise<unknown>, anchor: () => Promise<unknown>, count: number, rounds = 15) => {
     const a: number[] = [];
     const b: number[] = [];
     await once(ours, count); // warm-up: both paths compiled, every thread's link open
     await once(anchor, count);
     for (let r = 0; r < (QUICK ? 1 : rounds); r++) {
-      if (r % 2 === 0) a.push(await once(ours, count));
-      b.push(await once(anchor, count));
-      if (r % 2 === 1) a.push(await once(ours, count));
+      const [mine, theirs] = await inTurns(r, () => once(ours, count), () => once(anchor, count));
+      a.push(mine);
+      b.push(theirs);
     }
     return { ours: middle(a), anchor: middle(b), ratio: middle(a.map((x, i) => x / b[i]!)) };
   };

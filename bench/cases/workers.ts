@@ -2,7 +2,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { createScopeService } from '../../src/index.js';
-import { packBatch, packReply, packTask } from '../../src/protocol/index.js';
+import { packBatch, packReply, packTask, type TaskInit } from '../../src/protocol/index.js';
 import { ScopedPool } from '../../src/pool/index.js';
 import { inTurns, median, middle, QUICK, row, type Row } from '../harness.js';
 
@@ -112,7 +112,7 @@ export async function workerCases(): Promise<Row[]> {
   // The floor the task message sets alone: bare piscina carrying what run() sends (one built
   // message, reused), to a no-op that ignores it.
   const session = service.session(scopes[0]!, true, true);
-  const shaped = packTask(null, session.init as typeof session.init & { session: string });
+  const shaped = packTask(null, session.init as TaskInit);
   const floor = await rates(() => raw.run(shaped, { name: 'noop' }), () => raw.run(null, { name: 'noop' }), tasks);
   session.release();
   const work = await rates(() => pool.run(null, { scope: scopes[0], name: 'work' }), () => raw.run(null, { name: 'work' }), QUICK ? 50 : 500, 5);

@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { errorFromThread, packTask, ScopeError, type PortInit } from '../protocol/index.js';
+import { errorFromThread, packTask, ScopeError, type TaskInit } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';
 import type { PortBridge } from '../actors/port-bridge.js';
 import type { Session } from '../actors/session.js';
@@ -75,7 +75,7 @@ export class ScopedPool<T = unknown, R = unknown> {
     const session = this.#service.session(base, fork, true);
     this.#sessions.set(session.id!, session);
     try {
-      const task: ScopedTaskMessage<T> = packTask(data, session.init as PortInit & { session: string }); // shared: it names its session
+      const task: ScopedTaskMessage<T> = packTask(data, session.init as TaskInit); // shared: it names its session
       // No signal of ours: piscina runs an abortable task alone on its thread (concurrentTasksPerWorker
       // would be void) and pays for a listener per task. A task outliving the service fails below.
       const result = await this.piscina.run(task, options);

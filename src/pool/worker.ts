@@ -31,13 +31,13 @@ export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promis
 
 async function runTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>, task: TaskMessage<T>): Promise<R> {
   try {
-    const { data, init } = unpackTask<T>(task);
-    // Opened when the task first uses its scope: a task that never does costs no connection.
+    const unpacked = unpackTask<T>(task);
+    // Opened when the task first uses its scope: a task that never does costs no connection, and reads no more of its init.
     let connection: Connection | undefined;
-    const open = () => (connection ??= new Connection(threadLink().channel(init.session), init));
+    const open = () => (connection ??= new Connection(threadLink().channel(unpacked.session), unpacked.init()));
     let result: R;
     try {
-      result = await fn(data, new ScopeClient(open, init.scope));
+      result = await fn(unpacked.data, new ScopeClient(open, unpacked.scope));
     } catch (error) {
       if (connection) await settle(connection).catch(() => {});
       throw error;

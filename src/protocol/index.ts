@@ -1,7 +1,8 @@
 export { errorForThread, errorFromThread, ScopeError, SCOPE_ERROR_CODES, type ScopeErrorCode, type SerializedScopeError } from './errors.js';
 export * from './messages.js';
 export { validateMessage, type Ownership } from './validate.js';
-export { decodeSnapshot, encodeSnapshot, packTask, SHARED_FROM, unpackTask, type EncodedSnapshot, type TaskMessage } from './start.js';
+export { decodeSnapshot, encodeSnapshot, SHARED_FROM, type EncodedSnapshot } from './start.js';
+export { packTask, unpackTask, UnpackedTask, type TaskInit, type TaskMessage } from './task.js';
 export {
   packBatch,
   packEnd,

@@ -1,8 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
 import { deepFreeze, type ScopeId, type ScopeSnapshot } from '../scope/index.js';
-import { invalid } from './errors.js';
-import { PROTOCOL_VERSION } from './messages.js';
-import type { PortInit } from './port.js';
 
 /**
  * A snapshot as the first message of a connection carries it: the scope's identity, and its data
@@ -75,41 +72,4 @@ export function decodeSnapshot({ id, version, isolationId, data }: EncodedSnapsh
   snapshot.version = version;
   snapshot.isolationId = isolationId;
   return deepFreeze(snapshot);
-}
-
-/** Opens every pool task message, so a worker can tell one from anything else piscina hands it. */
-const TASK: TaskMessage<unknown>[0] = 'scope-actor/task';
-
-/**
- * What `ScopedPool.run` hands its worker: the caller's data and the connection's init, flat.
- * Every task message is cloned by the main thread and again by the worker, and structured clone
- * pays per object and per key: the init as nested objects cost a no-op task about 2.5 µs of
- * cloning, this array ~0.8 µs.
- */
-export type TaskMessage<T> = readonly [
-  marker: 'scope-actor/task',
-  data: T,
-  scope: ScopeId,
-  version: number,
-  isolationId: ScopeId,
-  lent: boolean,
-  prefix: string,
-  maxBreadcrumbs: number,
-  mailboxLimit: number,
-  window: number,
-  session: string,
-  start: Uint8Array | string,
-];
-
-export function packTask<T>(data: T, init: PortInit & { readonly session: string }): TaskMessage<T> {
-  const { scope, snapshot, lent, prefix, maxBreadcrumbs, mailboxLimit, window, session } = init;
-  return [TASK, data, scope, snapshot.version, snapshot.isolationId, lent, prefix, maxBreadcrumbs, mailboxLimit, window, session, snapshot.data];
-}
-
-/** The data and init that `packTask` packed. @throws ScopeError INVALID_MESSAGE for anything else. */
-export function unpackTask<T>(message: unknown): { data: T; init: PortInit & { readonly session: string } } {
-  if (!Array.isArray(message) || message[0] !== TASK || message.length !== 12) throw invalid('a pool task message comes from ScopedPool.run');
-  const [, data, scope, version, isolationId, lent, prefix, maxBreadcrumbs, mailboxLimit, window, session, start] = message as unknown as TaskMessage<T>;
-  const init = { v: PROTOCOL_VERSION, type: 'init', scope, snapshot: { id: scope, version, isolationId, data: start }, lent, prefix, maxBreadcrumbs, mailboxLimit, window, session } as const;
-  return { data, init };
 }

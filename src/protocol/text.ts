@@ -12,7 +12,7 @@ import { describe } from './validate.js';
  * `batch SEP 1 SEP session SEP seq (SEP type SEP scope)*` and `ack SEP 1 SEP session SEP seq (SEP index)*`,
  * an absent session as an empty field. Anything holding SEP travels as an array (port.ts).
  */
-const SEP = '\u001f';
+export const SEP = '\u001f';
 const BATCH = `batch${SEP}${PROTOCOL_VERSION}${SEP}`;
 const ACK = `ack${SEP}${PROTOCOL_VERSION}${SEP}`;
 /** Each value-free type with the separators around it, so a message adds two strings, not five. */
@@ -102,7 +102,7 @@ function fieldEnd(text: string, at: number): number {
 }
 
 /** The integer (up to 15 digits) written from `at` to `end` as `String(n)` writes it (not `-0`, `01`, `1e3`); else undefined. */
-function integerAt(text: string, at: number, end: number): number | undefined {
+export function integerAt(text: string, at: number, end: number): number | undefined {
   const negative = text.charCodeAt(at) === 45; // '-'
   const first = negative ? at + 1 : at;
   if (end <= first || end - first > 15 || (text.charCodeAt(first) === 48 && (negative || end > first + 1))) return undefined;

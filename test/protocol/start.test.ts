@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createScopeService } from '../../src/index.js';
-import { decodeSnapshot, encodeSnapshot, packTask, SHARED_FROM, unpackTask } from '../../src/protocol/index.js';
+import { decodeSnapshot, encodeSnapshot, SHARED_FROM } from '../../src/protocol/index.js';
 
 describe('encoded snapshots (the start of a connection)', () => {
   it('decode to an equal, deep-frozen snapshot, keeping what structured clone keeps', async () => {
@@ -45,29 +45,5 @@ describe('encoded snapshots (the start of a connection)', () => {
     expect(encoded.data.length).toBeLessThan(SHARED_FROM);
     expect(decodeSnapshot(structuredClone(encoded))).toEqual(snapshot);
     await service.close();
-  });
-});
-
-describe('pool task messages', () => {
-  const snapshot = createScopeService().fork({ isolation: true }).setTag('t', 1).snapshot();
-  const init = {
-    v: 1, type: 'init', scope: snapshot.id, snapshot: encodeSnapshot(snapshot), lent: false, prefix: 'w9',
-    maxBreadcrumbs: 50, mailboxLimit: 1000, window: 4, session: '0123456789abcdef',
-  } as const;
-
-  it('carry the data and the init through structured clone, flat', () => {
-    const message = structuredClone(packTask({ job: 1 }, init));
-    expect(Array.isArray(message)).toBe(true);
-    const { data, init: unpacked } = unpackTask(message);
-    expect(data).toEqual({ job: 1 });
-    expect({ ...unpacked, snapshot: { ...unpacked.snapshot, data: undefined } }).toEqual({ ...init, snapshot: { ...init.snapshot, data: undefined } });
-    expect(decodeSnapshot(unpacked.snapshot)).toEqual(snapshot);
-  });
-
-  it('refuse anything that did not come from packTask with INVALID_MESSAGE', () => {
-    const packed = packTask(null, init);
-    for (const junk of [undefined, null, {}, [], 'task', packed.slice(1), ['other', ...packed.slice(1)], [...packed, 'extra']]) {
-      expect(() => unpackTask(junk)).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE' }));
-    }
   });
 });

@@ -15,7 +15,8 @@ export type { TaskMessage as ScopedTaskMessage } from '../protocol/index.js';
  * `fn` gets the caller's data and a ScopeClient on the task's scope. Scopes it forked and left
  * open are closed when it returns. What it sent is applied before `run()` settles: the task
  * returns once everything is posted (the pool reads the rest off the thread's link before it
- * takes the result), or, when more waits for credit or a reply, once the owner answered.
+ * takes the result), or, when more waits for credit or a reply, once the owner answered. A
+ * synchronous `fn` that wrote nothing returns its value at once, not a promise.
  * @throws the task's own error; else a ScopeError the owner returned for a write nobody awaited.
  * @example
  * export default scopedTask(async (job, scope) => {
@@ -23,33 +24,64 @@ export type { TaskMessage as ScopedTaskMessage } from '../protocol/index.js';
  *   return work(job);
  * });
  */
-export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>): (task: TaskMessage<T>) => Promise<R> {
+export function scopedTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>): (task: TaskMessage<T>) => R | Promise<R> {
   // Opened as piscina loads the task file, so the offer reaches the pool before any task runs.
   if (isWorkerThread) threadLink();
   return (task) => runTask(fn, task);
 }
 
-async function runTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>, task: TaskMessage<T>): Promise<R> {
+function runTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>, task: TaskMessage<T>): R | Promise<R> {
+  let connection: Connection | undefined;
+  let result: R | Promise<R>;
   try {
     const unpacked = unpackTask<T>(task);
     // Opened when the task first uses its scope: a task that never does costs no connection, and reads no more of its init.
-    let connection: Connection | undefined;
     const open = () => (connection ??= new Connection(threadLink().channel(unpacked.session), unpacked.init()));
-    let result: R;
-    try {
-      result = await fn(unpacked.data, new ScopeClient(open, unpacked.scope));
-    } catch (error) {
-      if (connection) await settle(connection).catch(() => {});
-      throw error;
-    }
-    if (!connection) return result;
-    if (connection.untouched) connection.disconnect(); // the common quick task: no turn spent settling
-    else await settle(connection);
-    return result;
+    result = fn(unpacked.data, new ScopeClient(open, unpacked.scope));
   } catch (error) {
-    // A ScopeError crosses to the pool as a carrier: structured clone would drop its class and code.
+    return failed(error, connection);
+  }
+  // A task that returned at once and sent nothing returns at once: no promise, no turn spent settling.
+  if (!isThenable(result) && (!connection || connection.untouched)) {
+    connection?.disconnect();
+    return result;
+  }
+  return completed(result, () => connection);
+}
+
+async function completed<R>(result: R | PromiseLike<R>, connection: () => Connection | undefined): Promise<R> {
+  let value: R;
+  try {
+    value = await result;
+  } catch (error) {
+    return failed(error, connection());
+  }
+  const used = connection();
+  try {
+    if (used?.untouched) used.disconnect(); // the common quick task: no turn spent settling
+    else if (used) await settle(used);
+  } catch (error) {
     throw errorForThread(error);
   }
+  return value;
+}
+
+/**
+ * A failed task's error: thrown at once when the task opened no connection, else once what it
+ * sent was delivered. A ScopeError crosses to the pool as a carrier: structured clone would drop
+ * its class and code.
+ */
+function failed(error: unknown, connection: Connection | undefined): Promise<never> {
+  if (!connection) throw errorForThread(error);
+  return settle(connection)
+    .catch(() => {})
+    .then(() => {
+      throw errorForThread(error);
+    });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /**

@@ -171,6 +171,29 @@ describe('ScopedPool.run', () => {
   });
 });
 
+describe('synchronous tasks', () => {
+  it('a task that returns at once still has its writes applied, and its forks closed, before run() settles', async () => {
+    const iso = service.fork({ isolation: true });
+    expect(await pool.run({ tag: 'sync' }, { scope: iso, fork: false, name: 'writeAtOnce' })).toBe('sync');
+    expect(iso.snapshot().tags).toEqual({ job: 'sync' });
+    expect(service.stats().scopes).toBe(baseline + 1);
+  });
+
+  it('a task that only reads its scope returns at once, with what it read', async () => {
+    const iso = service.fork({ isolation: true }).setTag('request', 'r7');
+    expect(await pool.run(null, { scope: iso, name: 'readAtOnce' })).toBe('r7');
+    expect(service.stats().scopes).toBe(baseline + 1);
+  });
+
+  it.each([false, true])('a task that throws at once (after a write: %s) rejects with its ScopeError, keeping the write', async (write) => {
+    const iso = service.fork({ isolation: true });
+    const thrown = await pool.run({ write, code: 'TIMEOUT' }, { scope: iso, fork: false, name: 'throwAtOnce' }).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(ScopeError);
+    expect(thrown).toMatchObject({ code: 'TIMEOUT' });
+    expect(iso.snapshot().tags).toEqual(write ? { before: 'throw' } : {});
+  });
+});
+
 describe('faults', () => {
   it('a task that throws keeps what it sent and its forks are closed', async () => {
     const iso = service.fork({ isolation: true });

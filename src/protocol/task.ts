@@ -29,7 +29,8 @@ export type TaskMessage<T> =
   | readonly [marker: 'scope-actor/task', data: T, session: string, scope: ScopeId, tail: string]
   | readonly [marker: 'scope-actor/task', data: T, session: string, scope: ScopeId, tail: string, shared: Uint8Array];
 
-// The tail of the last task packed: consecutive tasks forked from one scope share it.
+// The tail of the last task packed: consecutive tasks forked from one scope share it. (It keeps
+// that task's start encoding alive until another is packed: one encoding, shared anyway.)
 let last: { readonly init: TaskInit; readonly tail: string } | undefined;
 
 export function packTask<T>(data: T, init: TaskInit): TaskMessage<T> {

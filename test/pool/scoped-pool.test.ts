@@ -1,6 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createScopeService, ScopeError, type ScopeEvent, type ScopeService, type ScopeSnapshot } from '../../src/index.js';
+import { createScopeService, ScopeError, ScopeRef, type ScopeEvent, type ScopeService, type ScopeSnapshot } from '../../src/index.js';
 import { createScopeContext } from '../../src/context/index.js';
 import type { ScopedPool } from '../../src/pool/index.js';
 import { testPool } from '../shared/pool.js';
@@ -168,6 +168,22 @@ describe('ScopedPool.run', () => {
     } finally {
       await shared.destroy();
     }
+  });
+});
+
+describe('any scope', () => {
+  it('runs on the global scope (lent, or forked), and on a scope whose id holds the wire separator', async () => {
+    await pool.run({ tag: 'g', crumbs: 0 }, { scope: service.global, fork: false, name: 'write' });
+    expect(service.global.snapshot().tags).toEqual({ job: 'g' });
+    const fromGlobal = (await pool.run({ tag: 'f', crumbs: 1 }, { scope: service.global, name: 'write' })) as ScopeSnapshot;
+    expect(fromGlobal.tags).toEqual({ job: 'f' }); // a fork of the global scope starts empty
+    const odd = 'odd\u001fid';
+    service.send({ v: 1, type: 'fork', scope: service.global.id, id: odd, isolation: true });
+    const scope = new ScopeRef(service, odd); // a handle on a scope made by a message, not by fork()
+    const view = (await pool.run({ tag: 'odd', crumbs: 1 }, { scope, name: 'write' })) as ScopeSnapshot;
+    expect(view.isolationId).toBe(odd);
+    await pool.run({ tag: 'lent', crumbs: 0 }, { scope, fork: false, name: 'write' });
+    expect(scope.snapshot().tags).toEqual({ job: 'lent' });
   });
 });
 

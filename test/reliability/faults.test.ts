@@ -32,7 +32,10 @@ describe('faults: workers killed mid-batch', () => {
     await expect.poll(() => service.stats().scopes, { timeout: 30_000 }).toBe(baseline);
     expect(scope.snapshot().tags).toEqual({ acked: true });
     const crumbs = scope.snapshot().breadcrumbs.map((c) => Number(c.message));
-    expect(crumbs).toEqual(crumbs.map((_, i) => i + 1)); // a prefix, in order: no gap, no reordering
+    // One run in order, no gap, no reordering: from the first write on, unless a slow kill let the
+    // worker write past maxBreadcrumbs and the scope kept only the newest.
+    const first = crumbs.length < 100_000 ? 1 : crumbs[0]!;
+    expect(crumbs).toEqual(crumbs.map((_, i) => first + i));
     expectOwnerUp(service);
     const { received, applied, rejected, mailboxDepth } = service.stats();
     expect(received).toBe(applied + rejected + mailboxDepth);

@@ -134,13 +134,15 @@ export class Session {
   end(seen = Infinity): void {
     if (this.#ended) return;
     this.#ended = true;
-    for (const [seq, error] of this.#refusals ?? []) {
-      if (seq > seen) {
-        this.#unread = error;
-        break;
+    if (this.#refusals) {
+      for (const [seq, error] of this.#refusals) {
+        if (seq > seen) {
+          this.#unread = error;
+          break;
+        }
       }
+      this.#refusals = undefined;
     }
-    this.#refusals = undefined;
     this.#onEnded?.();
   }
 
@@ -162,14 +164,16 @@ export class Session {
     this.#released = true;
     this.#aside = undefined;
     this.end();
-    for (const id of this.#forks ?? []) {
-      try {
-        this.target.send({ v, type: 'close', scope: id });
-      } catch {
-        // Already gone (closed by the service, or never created): nothing left to release.
+    if (this.#forks) {
+      for (const id of this.#forks) {
+        try {
+          this.target.send({ v, type: 'close', scope: id });
+        } catch {
+          // Already gone (closed by the service, or never created): nothing left to release.
+        }
       }
+      this.#forks = undefined;
     }
-    this.#forks = undefined;
     this.#sent = undefined;
   }
 

@@ -68,40 +68,25 @@ export class ScopedPool<T = unknown, R = unknown> {
    *   refused that the task did not see (its own refusals make the task throw them); else
    *   whatever the task or piscina throws.
    */
-  async run(data: T, options: ScopedRunOptions = {}): Promise<R> {
-    // Handed to piscina whole: it reads only its own options, and a rest copy cost each task an object.
-    const { scope, fork = true } = options;
-    const base = scope ?? this.#context?.getCurrentScope();
-    if (!base) throw new ScopeError('INVALID_MESSAGE', 'ScopedPool.run needs a scope, or a context to take the current scope from');
-    const session = this.#service.session(base, fork, true);
-    this.#sessions.set(session.id!, session);
+  run(data: T, options: ScopedRunOptions = {}): Promise<R> {
+    // A promise chain, not an async function: the function's frame, its promise and its await
+    // cost the pool's main thread, where piscina's own dispatch is the limit, more per task.
+    let session: Session | undefined;
+    let result: Promise<R>;
     try {
-      const task: ScopedTaskMessage<T> = packTask(data, session.init as TaskInit); // shared: it names its session
+      session = this.#open(options);
+      // Handed to piscina whole: it reads only its own options, and a rest copy cost each task an object.
       // No signal of ours: piscina runs an abortable task alone on its thread (concurrentTasksPerWorker
       // would be void) and pays for a listener per task. A task outliving the service fails below.
-      const result = await this.piscina.run(task, options);
-      // A task returns without waiting for its last acks: what it posted is already queued on
-      // its thread's link (posted before the result), so it is taken off now and applied.
-      if (!session.finished) this.#drainLinks();
-      if (session.unread) throw session.unread;
-      // Unfinished here means it sent nothing, or it sent into a link the closing service had cut.
-      if (!session.finished && this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed while the task ran');
-      return result;
+      result = this.piscina.run(packTask(data, session.init as TaskInit), options); // shared: it names its session
     } catch (error) {
-      // A task that failed (threw, crashed, was aborted) may have sent messages that are still
-      // queued: take what is there, then wait for the task's end or its thread's link closing.
-      this.#drainLinks();
-      if (session.carrier) await Promise.race([session.ended, session.carrier.closed, graceElapsed()]);
-      const failure = errorFromThread(error);
-      if (this.#service.closed && !ScopeError.is(failure, 'SERVICE_CLOSED')) {
-        throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: failure });
-      }
-      throw failure;
-    } finally {
-      // Closes the task's fork with whatever else the task left open (a task that sent nothing has none).
-      this.#sessions.delete(session.id!);
-      session.release();
+      return session ? this.#failed(session, error) : Promise.reject(error);
     }
+    const opened = session;
+    return result.then(
+      (value) => this.#done(opened, value),
+      (error: unknown) => this.#failed(opened, error),
+    );
   }
 
   /** As piscina's `close()`: waits for queued tasks (or not, with `force`). */
@@ -112,6 +97,54 @@ export class ScopedPool<T = unknown, R = unknown> {
   /** As piscina's `destroy()`: stops every worker now. */
   destroy(): Promise<void> {
     return this.piscina.destroy();
+  }
+
+  #open({ scope, fork = true }: ScopedRunOptions): Session {
+    const base = scope ?? this.#context?.getCurrentScope();
+    if (!base) throw new ScopeError('INVALID_MESSAGE', 'ScopedPool.run needs a scope, or a context to take the current scope from');
+    const session = this.#service.session(base, fork, true);
+    this.#sessions.set(session.id!, session);
+    return session;
+  }
+
+  /** The task returned: its value, once what it sent is applied and none of it was refused unseen. */
+  #done(session: Session, value: R): R | Promise<R> {
+    try {
+      // A task returns without waiting for its last acks: what it posted is already queued on
+      // its thread's link (posted before the result), so it is taken off now and applied.
+      if (!session.finished) this.#drainLinks();
+      if (session.unread) throw session.unread;
+      // Unfinished here means it sent nothing, or it sent into a link the closing service had cut.
+      if (!session.finished && this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed while the task ran');
+    } catch (error) {
+      return this.#failed(session, error);
+    }
+    this.#release(session);
+    return value;
+  }
+
+  /**
+   * The task failed (threw, crashed, was aborted) or what it sent was refused. What it sent may
+   * still be queued: takes what is there, then waits for the task's end or its thread's link closing.
+   */
+  async #failed(session: Session, error: unknown): Promise<never> {
+    try {
+      this.#drainLinks();
+      if (session.carrier) await Promise.race([session.ended, session.carrier.closed, graceElapsed()]);
+      const failure = errorFromThread(error);
+      if (this.#service.closed && !ScopeError.is(failure, 'SERVICE_CLOSED')) {
+        throw new ScopeError('SERVICE_CLOSED', 'the scope service closed before the task finished', { cause: failure });
+      }
+      throw failure;
+    } finally {
+      this.#release(session);
+    }
+  }
+
+  /** Closes the task's fork with whatever else the task left open (a task that sent nothing has none). */
+  #release(session: Session): void {
+    this.#sessions.delete(session.id!);
+    session.release();
   }
 
   /** Applies what every thread's link holds already: the ordering `run()` relies on (see `PortBridge.drain`). */

@@ -239,6 +239,16 @@ describe('faults', () => {
     expect(iso.snapshot().tags).toEqual({ ok: true });
   });
 
+  it('a run piscina refuses before dispatch (bad options) rejects with its error; the pool runs on', async () => {
+    const iso = service.fork({ isolation: true });
+    const bad = { scope: iso, name: 'write', transferList: 'not an array' } as unknown as Parameters<typeof pool.run>[1];
+    await expect(pool.run({ tag: 'x', crumbs: 0 }, bad)).rejects.toBeInstanceOf(TypeError);
+    expect(iso.snapshot().tags).toEqual({});
+    const view = (await pool.run({ tag: 'after', crumbs: 0 }, { scope: iso, name: 'write' })) as ScopeSnapshot;
+    expect(view.tags).toEqual({ job: 'after' });
+    expect(service.stats().scopes).toBe(baseline + 1);
+  });
+
   it('an aborted task closes its scopes and keeps what it sent', async () => {
     const iso = service.fork({ isolation: true });
     const controller = new AbortController();

@@ -2,7 +2,7 @@ import type { ScopeId } from '../scope/index.js';
 import { invalid } from './errors.js';
 import { PROTOCOL_VERSION } from './messages.js';
 import type { PortInit } from './port.js';
-import { integerAt, SEP } from './text.js';
+import { fieldEnd, integerAt, SEP } from './text.js';
 
 /** Opens every pool task message, so a worker can tell one from anything else piscina hands it. */
 const TASK: TaskMessage<unknown>[0] = 'scope-actor/task';
@@ -127,8 +127,8 @@ class Fields {
 
   /** Moves past the next SEP; returns where the field before it ended. */
   #past(): number {
-    const end = this.source.indexOf(SEP, this.#at);
-    if (end < 0) throw notATask();
+    const end = fieldEnd(this.source, this.#at);
+    if (end === this.source.length) throw notATask(); // no SEP: the tail ended early
     this.#at = end + 1;
     return end;
   }

@@ -96,7 +96,7 @@ function headerAfter(text: string, head: string): { session: string | undefined;
 }
 
 /** Where the field that starts at `at` ends: at the next SEP, or at the end of the text. */
-function fieldEnd(text: string, at: number): number {
+export function fieldEnd(text: string, at: number): number {
   const end = text.indexOf(SEP, at);
   return end < 0 ? text.length : end;
 }

@@ -111,7 +111,9 @@ export class Session {
       this.#aside = undefined;
     }
     // Fresh from a structured clone: nobody else holds these objects, so they are frozen in place.
-    const results = this.target.deliver(unpackMessages(messages), 'cloned', (message) => this.#admit(message));
+    // One closure per session, made on its first batch (most pool tasks' sessions never get one).
+    const admit = (this.#admitter ??= (message) => this.#admit(message));
+    const results = this.target.deliver(unpackMessages(messages), 'cloned', admit);
     const replies: MessageReply[] = [];
     for (let index = 0; index < results.length; index++) {
       const result = results[index];
@@ -176,6 +178,8 @@ export class Session {
     }
     this.#sent = undefined;
   }
+
+  #admitter: ((message: Message) => void) | undefined;
 
   /** Runs before each message is applied, in order, so forks earlier in a batch are reachable later in it. */
   #admit(message: Message): void {

@@ -105,17 +105,26 @@ export class Connection {
   }
 
   /** The owner's snapshot of `id`; the local view restarts from it (plus writes made meanwhile). */
-  async refresh(id: ScopeId): Promise<ScopeSnapshot> {
-    this.view(id);
+  refresh(id: ScopeId): Promise<ScopeSnapshot> {
+    // A promise chain, not an async function: it saves the round trip a suspended frame (~300 instructions).
+    try {
+      this.view(id);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const replay: MutationMessage[] = [];
     const pending = this.#replays.get(id);
     if (pending) pending.push(replay);
     else this.#replays.set(id, [replay]);
-    const reply = (await this.request({ v, type: 'snapshot', scope: id })) as ScopeSnapshot | 'same';
+    return this.request({ v, type: 'snapshot', scope: id }).then((reply) => this.#refreshed(id, replay, reply as ScopeSnapshot | 'same'));
+  }
+
+  #refreshed(id: ScopeId, replay: MutationMessage[], reply: ScopeSnapshot | 'same'): ScopeSnapshot {
     // The scope's list stays, empty, until it closes: a Map that empties on every refresh
     // reallocates its table each time (V8 shrinks it on the last delete).
     const lists = this.#replays.get(id);
-    lists?.splice(lists.indexOf(replay), 1);
+    if (lists?.length === 1 && lists[0] === replay) lists.pop(); // alone in flight, as mostly
+    else lists?.splice(lists.indexOf(replay), 1);
     const known = this.#fromOwner.get(id)!;
     const snapshot = reply !== 'same' ? reply : typeof known === 'function' ? known() : known;
     if (snapshot !== known) this.#fromOwner.set(id, snapshot);

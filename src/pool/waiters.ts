@@ -35,7 +35,10 @@ export class Waiters {
       if (index < 0) break; // written into a later batch, as is everyone after it
       this.#posted.set(replyKey(seq, index), waiter);
     }
-    if (taken) this.#unsent = this.#unsent.slice(taken);
+    // All taken (a request is mostly alone in its batch): emptied in place by pop, no new array
+    // (a store to `length` goes through V8's runtime).
+    if (taken === this.#unsent.length) while (taken--) this.#unsent.pop();
+    else if (taken) this.#unsent = this.#unsent.slice(taken);
   }
 
   /** The waiter for message `index` of batch `seq`, no longer held here; undefined if nobody waits. */

@@ -167,16 +167,24 @@ export function packMessages(messages: readonly Message[], out: unknown[] = []):
 }
 
 /** The messages a batch's wire form stands for, one by one; anything else is left for the validator to judge. */
-export function unpackMessages(wire: readonly unknown[]): unknown[] {
-  const out: unknown[] = [];
-  for (const item of wire) {
-    const run = item as Partial<BreadcrumbRun> | null;
-    if (typeof run !== 'object' || run === null || run.type !== 'addBreadcrumbs' || !Array.isArray(run.breadcrumbs)) {
+export function unpackMessages(wire: readonly unknown[]): readonly unknown[] {
+  let first = 0;
+  while (first < wire.length && !isRun(wire[first])) first++;
+  if (first === wire.length) return wire; // no runs (every refresh, and batches of other writes): nothing to copy
+  const out = wire.slice(0, first);
+  for (let j = first; j < wire.length; j++) {
+    const item = wire[j];
+    if (!isRun(item)) {
       out.push(item);
       continue;
     }
-    const { v, scope, breadcrumbs } = run;
+    const { v, scope, breadcrumbs } = item;
     for (let i = 0; i < breadcrumbs.length; i++) out.push({ v, type: 'addBreadcrumb', scope, breadcrumb: breadcrumbs[i] });
   }
   return out;
+}
+
+function isRun(item: unknown): item is BreadcrumbRun {
+  const run = item as Partial<BreadcrumbRun> | null;
+  return typeof run === 'object' && run !== null && run.type === 'addBreadcrumbs' && Array.isArray(run.breadcrumbs);
 }

@@ -29,4 +29,15 @@ describe('ScopeClient.refresh', () => {
     expect((await client.refresh()).tags).toEqual({ a: 1, b: 2 });
     await service.close();
   });
+
+  it('of a closed scope rejects with SCOPE_CLOSED, never throws where it is called', async () => {
+    const service = createScopeService();
+    const client = await connectScope(service.connect(service.fork({ isolation: true })));
+    const child = client.fork();
+    child.close();
+    let refreshed: Promise<unknown> | undefined;
+    expect(() => (refreshed = child.refresh())).not.toThrow();
+    await expect(refreshed).rejects.toMatchObject({ code: 'SCOPE_CLOSED' });
+    await service.close();
+  });
 });

@@ -13,8 +13,12 @@ export class Waiters {
    * message (an object key costs V8 an identity hash stored on each fresh message).
    */
   #unsent: Array<Waiter & { readonly message: Message }> = [];
-  /** By `replyKey(seq, index)`. */
-  readonly #posted = new Map<number, Waiter>();
+  /**
+   * By `replyKey(seq, index)`, plus a placeholder under key 0, which names no reply (batches
+   * count from 1; a batch the owner could not read is answered as seq -1), held for good: a Map that empties shrinks, reallocating its table, and a request answered alone
+   * would empty it every time.
+   */
+  readonly #posted = new Map<number, Waiter | undefined>([[0, undefined]]);
 
   /** Resolves with the answer to `message`, or rejects with the owner's refusal. */
   await(message: Message): Promise<unknown> {
@@ -23,7 +27,7 @@ export class Waiters {
 
   /** Some answer is still to come for a posted batch. */
   get pending(): boolean {
-    return this.#posted.size > 0;
+    return this.#posted.size > 1;
   }
 
   /** Batch `seq` was posted with `messages`: their waiters now wait for its replies. */
@@ -51,9 +55,10 @@ export class Waiters {
 
   /** Rejects everyone, sent or not. */
   rejectAll(error: ScopeError): void {
-    for (const waiter of [...this.#unsent, ...this.#posted.values()]) waiter.reject(error);
+    for (const waiter of [...this.#unsent, ...this.#posted.values()]) waiter?.reject(error);
     this.#unsent = [];
     this.#posted.clear();
+    this.#posted.set(0, undefined);
   }
 }
 

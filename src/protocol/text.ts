@@ -20,7 +20,7 @@ const VALUE_FREE: ReadonlyMap<string, string> = new Map(['snapshot', 'close', 'c
 
 /** Batch `seq` as text, or undefined when a message carries values or a field holds SEP. */
 export function batchText(session: string | undefined, seq: number, messages: readonly Message[]): string | undefined {
-  let text = headerText(BATCH, session, seq);
+  let text = BATCH_HEADER.text(session, seq);
   for (let i = 0; text !== undefined && i < messages.length; i++) {
     const { type, scope } = messages[i]!;
     const part = VALUE_FREE.get(type);
@@ -57,11 +57,11 @@ export function batchFromText(input: string): Batch {
 /** An ack as text, or undefined when a reply says more than `same` or the session holds SEP. */
 export function ackText(reply: PortReply & { type: 'ack' }): string | undefined {
   const { replies } = reply;
-  let text = headerText(ACK, reply.session, reply.seq);
+  let text = ACK_HEADER.text(reply.session, reply.seq);
   for (let i = 0; text !== undefined && i < replies.length; i++) {
     const item = replies[i]!;
     if (!('same' in item)) return undefined;
-    text += SEP + item.index;
+    text += INDEX_FIELDS[item.index] ??= SEP + item.index;
   }
   return text;
 }
@@ -81,10 +81,30 @@ export function ackFromText(wire: string): PortReply {
   return { v: PROTOCOL_VERSION, type: 'ack', session: header.session, seq: header.seq, replies };
 }
 
-/** `head session SEP seq`, an absent session as an empty field; undefined when the session holds SEP. */
-function headerText(head: string, session: string | undefined, seq: number): string | undefined {
-  return session?.includes(SEP) ? undefined : `${head}${session ?? ''}${SEP}${seq}`;
+/**
+ * `head session SEP seq`, an absent session as an empty field; undefined when the session holds
+ * SEP. The part before seq is kept for the last session seen, per head: a connection names one
+ * session in every batch, and an owner mostly answers the sender it just read.
+ */
+class Header {
+  #session: string | undefined | null = null;
+  #prefix = '';
+
+  constructor(private readonly head: string) {}
+
+  text(session: string | undefined, seq: number): string | undefined {
+    if (session !== this.#session) {
+      if (session?.includes(SEP)) return undefined;
+      this.#session = session;
+      this.#prefix = `${this.head}${session ?? ''}${SEP}`;
+    }
+    return this.#prefix + seq;
+  }
 }
+const BATCH_HEADER = new Header(BATCH);
+const ACK_HEADER = new Header(ACK);
+/** `SEP index` per reply index, made once each. */
+const INDEX_FIELDS: string[] = [];
 
 /** The session and seq that follow `head` (`head session SEP seq`), and where seq ends; undefined when seq is no integer. */
 function headerAfter(text: string, head: string): { session: string | undefined; seq: number; end: number } | undefined {

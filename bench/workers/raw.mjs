@@ -27,26 +27,3 @@ export async function send({ port, count, batch, numbers = false }) {
   port.close();
   return count;
 }
-
-/**
- * `count` ping-pongs with the other end of `port`; returns each one's latency in µs. One listener
- * for the whole run, as a client keeps: adding and removing one per message (`once`) restarts
- * the port each time and would make the anchor slower than it need be. With a `shape`, each ping
- * is that (what a refresh() posts, as scope-actor's wire has it), and the other end answers with
- * what the owner does (an ack saying `same`): the cost of the shapes alone.
- */
-export async function pingPong({ port, count, shape }) {
-  const ping = shape === undefined ? (i) => i : () => shape;
-  const latencies = [];
-  let wake = () => {};
-  port.on('message', () => wake());
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    const pong = new Promise((resolve) => (wake = resolve));
-    port.postMessage(ping(i));
-    await pong;
-    latencies.push((performance.now() - started) * 1000);
-  }
-  port.close();
-  return latencies;
-}

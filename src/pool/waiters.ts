@@ -15,8 +15,9 @@ export class Waiters {
   #unsent: Array<Waiter & { readonly message: Message }> = [];
   /**
    * By `replyKey(seq, index)`, plus a placeholder under key 0, which names no reply (batches
-   * count from 1; a batch the owner could not read is answered as seq -1), held for good: a Map that empties shrinks, reallocating its table, and a request answered alone
-   * would empty it every time.
+   * count from 1; a batch the owner could not read is answered as seq -1), held for good: a Map
+   * that empties shrinks, reallocating its table, and a request answered alone would empty it
+   * every time.
    */
   readonly #posted = new Map<number, Waiter | undefined>([[0, undefined]]);
 

@@ -2,7 +2,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { createScopeService } from '../../src/index.js';
-import { packBatch, packReply, packTask, type TaskInit } from '../../src/protocol/index.js';
+import { packBatch, packReply, TaskStarts, type TaskInit } from '../../src/protocol/index.js';
 import { ScopedPool } from '../../src/pool/index.js';
 import { inTurns, median, middle, QUICK, row, type Row } from '../harness.js';
 
@@ -110,10 +110,12 @@ export async function workerCases(): Promise<Row[]> {
     return { ours: middle(a), anchor: middle(b), ratio: middle(a.map((x, i) => x / b[i]!)) };
   };
   const noop = await rates(() => pool.run(null, { scope: scopes[0], name: 'noop' }), () => raw.run(null, { name: 'noop' }), tasks);
-  // The floor the task message sets alone: bare piscina carrying what run() sends (one built
-  // message, reused), to a no-op that ignores it.
+  // The floor the task message sets alone: bare piscina carrying what run() sends after the first
+  // task forked from a start (one built message, reused), to a no-op that ignores it.
   const session = service.session(scopes[0]!, true, true);
-  const shaped = packTask(null, session.init as TaskInit);
+  const starts = new TaskStarts();
+  starts.pack(null, session.init as TaskInit);
+  const [shaped] = starts.pack(null, session.init as TaskInit);
   const floor = await rates(() => raw.run(shaped, { name: 'noop' }), () => raw.run(null, { name: 'noop' }), tasks);
   session.release();
   // 500 tasks of ~1 ms pass in ~0.3 s, before the JIT of three isolates is done with our code: its

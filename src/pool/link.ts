@@ -1,5 +1,5 @@
-import { MessageChannel, parentPort, type MessagePort } from 'node:worker_threads';
-import { packEnd, PROTOCOL_VERSION as v, ScopeError, unpackReply, type BatchWire, type EndWire, type PortReply } from '../protocol/index.js';
+import { MessageChannel, parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { packEnd, PROTOCOL_VERSION as v, ScopeError, unpackReply, type BatchWire, type EndWire, type PortReply, type StartData } from '../protocol/index.js';
 
 /** How a remote handle's connection reaches the owner: a port of its own, or its share of a thread's link. */
 export interface Channel {
@@ -38,6 +38,52 @@ export interface LinkOffer {
 
 export function isLinkOffer(message: unknown): message is LinkOffer {
   return typeof message === 'object' && message !== null && (message as LinkOffer).scopeActorLink === v;
+}
+
+/**
+ * What a pool worker thread posts on piscina's parentPort for a task start it lacks (see
+ * `TaskStarts`): the pool posts the start's data on `port` and then wakes the thread, which waits
+ * on `ready` (so the answer is already queued when it wakes, and is read without a turn).
+ */
+export interface StartRequest {
+  readonly scopeActorStart: typeof v;
+  readonly start: number;
+  readonly port: MessagePort;
+  /** 0 until answered, then 1. */
+  readonly ready: Int32Array;
+}
+
+export function isStartRequest(message: unknown): message is StartRequest {
+  return typeof message === 'object' && message !== null && (message as StartRequest).scopeActorStart === v;
+}
+
+/** How long a thread waits for a start: the pool's main thread answers between two of its turns. */
+const START_WAIT_MS = 10_000;
+
+/**
+ * Asks the pool for a start and waits for it (a worker thread may block; the pool's thread never
+ * does). Undefined when the pool no longer holds it (its task has settled).
+ * @throws ScopeError SERVICE_CLOSED when the pool does not answer.
+ */
+export function fetchStart(start: number): StartData | undefined {
+  if (!parentPort) throw new ScopeError('INVALID_MESSAGE', 'a pool task runs in a worker thread started by ScopedPool');
+  const { port1, port2 } = new MessageChannel();
+  const ready = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    parentPort.postMessage({ scopeActorStart: v, start, port: port2, ready } satisfies StartRequest, [port2]);
+    if (Atomics.wait(ready, 0, 0, START_WAIT_MS) === 'timed-out') throw new ScopeError('SERVICE_CLOSED', 'the pool did not answer for the task\'s start');
+    return (receiveMessageOnPort(port1)?.message as { data?: StartData } | undefined)?.data;
+  } finally {
+    port1.close();
+  }
+}
+
+/** The pool's answer to a `StartRequest`: the start's data, or undefined when it no longer holds it. */
+export function answerStart({ port, ready }: StartRequest, data: StartData | undefined): void {
+  port.postMessage({ data });
+  port.close();
+  Atomics.store(ready, 0, 1);
+  Atomics.notify(ready, 0);
 }
 
 /**

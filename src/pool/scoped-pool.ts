@@ -1,9 +1,9 @@
 import { Piscina } from 'piscina';
-import { errorFromThread, packTask, ScopeError, type TaskInit } from '../protocol/index.js';
+import { errorFromThread, ScopeError, TaskStarts, type TaskInit } from '../protocol/index.js';
 import type { ScopeRef, ScopeService } from '../actors/index.js';
 import type { PortBridge } from '../actors/port-bridge.js';
 import type { Session } from '../actors/session.js';
-import { isLinkOffer, type LinkOffer } from './link.js';
+import { answerStart, isLinkOffer, isStartRequest, type LinkOffer } from './link.js';
 import type { ScopedTaskMessage } from './worker.js';
 
 /** The longest a failed task is given to deliver what it sent before its session is released anyway. */
@@ -52,12 +52,17 @@ export class ScopedPool<T = unknown, R = unknown> {
   readonly #links: PortBridge[] = [];
   /** Sessions of the tasks in flight, by id; the link that first names one holds it alone. */
   readonly #sessions = new Map<string, Session>();
+  /** The tasks' messages, each start after its first carried by number. */
+  readonly #starts = new TaskStarts();
 
   constructor({ service, context, ...options }: ScopedPoolOptions) {
     this.#service = service;
     this.#context = context;
     this.piscina = new Piscina(options);
-    this.piscina.on('message', (message: unknown) => isLinkOffer(message) && this.#serveLink(message));
+    this.piscina.on('message', (message: unknown) => {
+      if (isLinkOffer(message)) this.#serveLink(message);
+      else if (isStartRequest(message)) answerStart(message, this.#starts.data(message.start));
+    });
   }
 
   /**
@@ -73,20 +78,24 @@ export class ScopedPool<T = unknown, R = unknown> {
     // cost each task ~650 instructions and ~330 bytes more (counted) on the pool's main thread,
     // the thread that bounds a pool's throughput.
     let session: Session | undefined;
+    let owed: number | undefined;
     let result: Promise<R>;
     try {
       session = this.#open(options);
+      let message;
+      [message, owed] = this.#starts.pack(data, session.init as TaskInit); // shared: it names its session
       // Handed to piscina whole: it reads only its own options, and a rest copy cost each task an object.
       // No signal of ours: piscina runs an abortable task alone on its thread (concurrentTasksPerWorker
       // would be void) and pays for a listener per task. A task outliving the service fails below.
-      result = this.piscina.run(packTask(data, session.init as TaskInit), options); // shared: it names its session
+      result = this.piscina.run(message, options);
     } catch (error) {
-      return session ? this.#failed(session, error) : Promise.reject(error);
+      return session ? this.#failed(session, error, owed) : Promise.reject(error);
     }
     const opened = session;
+    const start = owed;
     return result.then(
-      (value) => this.#done(opened, value),
-      (error: unknown) => this.#failed(opened, error),
+      (value) => this.#done(opened, value, start),
+      (error: unknown) => this.#failed(opened, error, start),
     );
   }
 
@@ -108,8 +117,11 @@ export class ScopedPool<T = unknown, R = unknown> {
     return session;
   }
 
-  /** The task returned: its value, once what it sent is applied and none of it was refused unseen. */
-  #done(session: Session, value: R): R | Promise<R> {
+  /**
+   * The task returned: its value, once what it sent is applied and none of it was refused unseen.
+   * `owed`: the start the task carried by number alone (see `TaskStarts`), settled with it.
+   */
+  #done(session: Session, value: R, owed: number | undefined): R | Promise<R> {
     try {
       // A task returns without waiting for its last acks: what it posted is already queued on
       // its thread's link (posted before the result), so it is taken off now and applied.
@@ -118,9 +130,9 @@ export class ScopedPool<T = unknown, R = unknown> {
       // Unfinished here means it sent nothing, or it sent into a link the closing service had cut.
       if (!session.finished && this.#service.closed) throw new ScopeError('SERVICE_CLOSED', 'the scope service closed while the task ran');
     } catch (error) {
-      return this.#failed(session, error);
+      return this.#failed(session, error, owed);
     }
-    this.#release(session);
+    this.#release(session, owed);
     return value;
   }
 
@@ -128,7 +140,7 @@ export class ScopedPool<T = unknown, R = unknown> {
    * The task failed (threw, crashed, was aborted) or what it sent was refused. What it sent may
    * still be queued: takes what is there, then waits for the task's end or its thread's link closing.
    */
-  async #failed(session: Session, error: unknown): Promise<never> {
+  async #failed(session: Session, error: unknown, owed: number | undefined): Promise<never> {
     try {
       this.#drainLinks();
       if (session.carrier) await Promise.race([session.ended, session.carrier.closed, graceElapsed()]);
@@ -138,14 +150,15 @@ export class ScopedPool<T = unknown, R = unknown> {
       }
       throw failure;
     } finally {
-      this.#release(session);
+      this.#release(session, owed);
     }
   }
 
   /** Closes the task's fork with whatever else the task left open (a task that sent nothing has none). */
-  #release(session: Session): void {
+  #release(session: Session, owed: number | undefined): void {
     this.#sessions.delete(session.id!);
     session.release();
+    if (owed !== undefined) this.#starts.settle(owed);
   }
 
   /** Applies what every thread's link holds already: the ordering `run()` relies on (see `PortBridge.drain`). */

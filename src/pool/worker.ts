@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { errorForThread, PROTOCOL_VERSION, ScopeError, unpackTask, type PortInit, type TaskMessage } from '../protocol/index.js';
 import { isWorkerThread } from 'piscina';
 import { Connection } from './connection.js';
-import { portChannel, threadLink } from './link.js';
+import { fetchStart, portChannel, threadLink } from './link.js';
 import { ScopeClient } from './scope-client.js';
 
 export { ScopeClient } from './scope-client.js';
@@ -36,7 +36,7 @@ function runTask<T, R>(fn: (data: T, scope: ScopeClient) => R | Promise<R>, task
   try {
     const unpacked = unpackTask<T>(task);
     // Opened when the task first uses its scope: a task that never does costs no connection, and reads no more of its init.
-    const open = () => (connection ??= new Connection(threadLink().channel(unpacked.session), unpacked.init()));
+    const open = () => (connection ??= new Connection(threadLink().channel(unpacked.session), unpacked.init(fetchStart)));
     result = fn(unpacked.data, new ScopeClient(open, unpacked.scope));
   } catch (error) {
     return failed(error, connection);

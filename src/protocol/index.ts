@@ -2,7 +2,7 @@ export { errorForThread, errorFromThread, ScopeError, SCOPE_ERROR_CODES, type Sc
 export * from './messages.js';
 export { validateMessage, type Ownership } from './validate.js';
 export { decodeSnapshot, encodeSnapshot, SHARED_FROM, type EncodedSnapshot } from './start.js';
-export { packTask, unpackTask, UnpackedTask, type TaskInit, type TaskMessage } from './task.js';
+export { packTask, TaskStarts, unpackTask, UnpackedTask, type StartData, type StartFetch, type TaskInit, type TaskMessage } from './task.js';
 export {
   packBatch,
   packEnd,

@@ -2,9 +2,10 @@ import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScopeService, ScopeError, ScopeRef, type ScopeEvent, type ScopeService, type ScopeSnapshot } from '../../src/index.js';
 import { createScopeContext } from '../../src/context/index.js';
-import type { ScopedPool } from '../../src/pool/index.js';
+import { isStartRequest, type ScopedPool } from '../../src/pool/index.js';
 import { testPool } from '../shared/pool.js';
 import { CRASH_CRUMBS } from '../fixtures/tasks.js';
+import { SHARED_FROM } from '../../src/protocol/index.js';
 
 let service: ScopeService;
 let events: ScopeEvent[];
@@ -23,6 +24,42 @@ afterEach(async () => {
 });
 
 describe('ScopedPool.run', () => {
+  it.each([
+    ['bytes', 0],
+    ['shared memory', SHARED_FROM],
+  ])('sends a start’s %s with the first task forked from it and its number alone after; a thread without it asks once', async (_, blob) => {
+    const starts = testPool({ service, minThreads: 2, maxThreads: 2, idleTimeout: 60_000 });
+    const iso = service.fork({ isolation: true }).setTag('request', 'r7').setExtra('blob', 'x'.repeat(blob));
+    const sent: unknown[][] = [];
+    const run = starts.piscina.run.bind(starts.piscina);
+    starts.piscina.run = (message, options) => (sent.push(message as unknown as unknown[]), run(message, options));
+    let asked = 0;
+    starts.piscina.on('message', (message: unknown) => void (isStartRequest(message) && (asked += 1)));
+    type Read = { thread: number; request: string };
+    // The first task keeps its thread busy, so the next run on the other thread, which was never sent the bytes.
+    const first = starts.run({ ms: 1_000 }, { scope: iso, name: 'busyRead' }) as Promise<Read>;
+    const rest = Array.from({ length: 20 }, () => starts.run({ ms: 0 }, { scope: iso, name: 'busyRead' }) as Promise<Read>);
+    const reads = await Promise.all([first, ...rest]);
+    expect(reads.map((read) => read.request)).toEqual(Array(21).fill('r7'));
+    const [withData, ...byNumber] = sent;
+    const start = withData!.at(-1);
+    expect(start).toEqual(expect.any(Number));
+    for (const message of byNumber) {
+      expect(message).toHaveLength(6);
+      expect(message[5]).toBe(start);
+      expect(JSON.stringify(message).length).toBeLessThan(JSON.stringify(withData).length);
+    }
+    // Every thread but the first task's asked once, and only once.
+    const threads = new Set(reads.map((read) => read.thread));
+    expect(threads.size).toBe(2);
+    expect(asked).toBe(threads.size - 1);
+    await starts.destroy();
+  });
+
+  it('answers a thread asking for a start no task in flight carries with nothing', async () => {
+    expect(await pool.run(null, { scope: service.fork(), name: 'fetchUnknownStart' })).toBe('none');
+  });
+
   it('gives the task a fresh fork with the scope data, closed after; the parent sees nothing', async () => {
     const iso = service.fork({ isolation: true }).setTag('request', 'r1');
     const view = (await pool.run({ tag: 't1', crumbs: 3 }, { scope: iso, name: 'write' })) as ScopeSnapshot;

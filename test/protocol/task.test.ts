@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createScopeService } from '../../src/index.js';
-import { decodeSnapshot, encodeSnapshot, packTask, SHARED_FROM, unpackTask, type TaskInit } from '../../src/protocol/index.js';
+import { decodeSnapshot, encodeSnapshot, packTask, SHARED_FROM, TaskStarts, unpackTask, type TaskInit } from '../../src/protocol/index.js';
 
 describe('pool task messages', () => {
   const snapshot = createScopeService().fork({ isolation: true }).setTag('t', 1).snapshot();
@@ -65,6 +65,65 @@ describe('pool task messages', () => {
     for (const message of junk) {
       expect(() => unpackTask(message).init()).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE' }));
     }
+  });
+
+  it('carry a start by number after the first task that carried its bytes, the pool holding them while such a task is in flight', () => {
+    const starts = new TaskStarts();
+    const fork = (n: number): TaskInit => ({ ...init, scope: `s${n}`, prefix: `s${n}`, snapshot: { ...init.snapshot, id: `s${n}` } });
+    const [first, firstOwed] = starts.pack(null, fork(1));
+    const [second, owed] = starts.pack(null, fork(2));
+    const [third] = starts.pack(null, fork(3));
+    expect(firstOwed).toBeUndefined();
+    expect(first[5]).toEqual(expect.any(Number));
+    expect([owed, third[5]]).toEqual([first[5], first[5]]);
+    expect(second[4]).toBe(third[4]);
+    expect(second[4].length).toBeLessThan(first[4].length);
+    expect(starts.data(owed!)).toBe(init.snapshot.data);
+    starts.settle(owed!);
+    expect(starts.data(owed!)).toBe(init.snapshot.data); // the third task still carries it
+    starts.settle(owed!);
+    expect(starts.data(owed!)).toBeUndefined();
+    // A start of other data gets a number of its own; a shared encoding still travels as itself.
+    const other = createScopeService().fork({ isolation: true }).setTag('t', 2).snapshot();
+    expect(starts.pack(null, { ...init, snapshot: encodeSnapshot(other) })[0][5]).not.toBe(first[5]);
+  });
+
+  it('carry a shared encoding by number too, after the first task that carried its memory', () => {
+    const starts = new TaskStarts();
+    const large = createScopeService().fork().setExtra('blob', 'x'.repeat(SHARED_FROM)).snapshot();
+    const sharedInit: TaskInit = { ...init, scope: large.id, snapshot: encodeSnapshot(large) };
+    const [first, none] = starts.pack(null, sharedInit);
+    const [later, owed] = starts.pack(null, sharedInit);
+    expect(none).toBeUndefined();
+    expect(first).toHaveLength(7);
+    expect(first[5]).toBe(sharedInit.snapshot.data);
+    expect(later).toEqual([...first.slice(0, 5), first[6]]);
+    expect(starts.data(owed!)).toBe(sharedInit.snapshot.data);
+    // A thread keeps the memory it was sent and reads the later task from it: the same memory.
+    expect(decodeSnapshot(unpackTask(structuredClone(first)).init().snapshot)).toEqual(large);
+    const { snapshot: start } = unpackTask(structuredClone(later)).init();
+    expect((start.data as Uint8Array).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(decodeSnapshot(start)).toEqual(large);
+  });
+
+  it('read a start carried by number from the bytes this thread was sent, else from `fetch`, else refuse it', () => {
+    const starts = new TaskStarts();
+    const [withBytes] = starts.pack(null, init);
+    const [byNumber] = starts.pack(null, init);
+    // Never sent to this thread yet, and nobody to ask.
+    expect(() => unpackTask(structuredClone(byNumber)).init()).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE' }));
+    expect(unpackTask(structuredClone(withBytes)).init()).toEqual(init);
+    expect(unpackTask(structuredClone(byNumber)).init()).toEqual(init); // kept from the one above
+    const [other] = new TaskStarts().pack(null, init); // a pool of its own: another number
+    const [otherByNumber] = [other].map((message) => [...message.slice(0, 4), structuredClone(byNumber)[4], message[5]]);
+    const asked: number[] = [];
+    const fetch = (start: number) => (asked.push(start), init.snapshot.data);
+    expect(unpackTask(otherByNumber).init(fetch)).toEqual(init);
+    expect(unpackTask(otherByNumber).init(fetch)).toEqual(init);
+    expect(asked).toEqual([other[5]]); // asked once, then kept
+    // A start the pool no longer holds: the task's scope is gone.
+    const [gone] = [[...byNumber.slice(0, 5), 2 ** 40]];
+    expect(() => unpackTask(gone).init(() => undefined)).toThrow(expect.objectContaining({ code: 'SCOPE_CLOSED' }));
   });
 
   it('refuse a malformed rest of the init only when the task first reads it', () => {

@@ -13,7 +13,8 @@ export type TaskInit = PortInit & { readonly session: string };
 /**
  * What `ScopedPool.run` hands its worker: the caller's data, the session and scope, and the rest
  * of the connection's init as one string that every task forked from the same data shares, built
- * once (`tail`); a start encoding in shared memory rides after it. Every task message is cloned by
+ * once (`tail`); a start encoding in shared memory rides after it, and the start's number last
+ * (`TaskStarts`: after a start's first task, the number alone). Every task message is cloned by
  * the main thread and again by the worker, and structured clone pays per element: the init as
  * twelve elements cost a no-op task ~2,900 instructions more than this (both threads, counted);
  * one string for the whole init, joined per task, saved only ~300 (its joining and flattening ate
@@ -49,7 +50,7 @@ export type StartData = string | Uint8Array;
  * pool keeps each while a task that carries its number alone is in flight.
  */
 export class TaskStarts {
-  #last: { readonly init: TaskInit; readonly tail: string; readonly bare: string; readonly start: number; sent: boolean } | undefined;
+  #last: { readonly init: TaskInit; readonly tail: string; bare: string | undefined; readonly start: number; sent: boolean } | undefined;
   /** By number: the data that tasks in flight carry by number alone, and how many such tasks there are. */
   readonly #owed = new Map<number, { readonly data: StartData; tasks: number }>();
 
@@ -57,7 +58,7 @@ export class TaskStarts {
   pack<T>(data: T, init: TaskInit): [message: TaskMessage<T>, owed: number | undefined] {
     const { session, scope, snapshot } = init;
     let last = this.#last;
-    if (!last || !sameTail(last.init, init)) last = this.#last = { init, tail: tailOf(init), bare: tailOf(init, ''), start: (nextStart += 1), sent: false };
+    if (!last || !sameTail(last.init, init)) last = this.#last = { init, tail: tailOf(init), bare: undefined, start: (nextStart += 1), sent: false };
     const { start } = last;
     if (!last.sent) {
       last.sent = true;
@@ -67,7 +68,8 @@ export class TaskStarts {
     const owed = this.#owed.get(start);
     if (owed) owed.tasks += 1;
     else this.#owed.set(start, { data: snapshot.data, tasks: 1 });
-    return [[TASK, data, session, scope, last.bare, start], start];
+    // The tail without the bytes, made when a start is first carried by number (most are carried once).
+    return [[TASK, data, session, scope, (last.bare ??= tailOf(init, '')), start], start];
   }
 
   /** A task that carried `start` by number alone has settled. */

@@ -92,10 +92,9 @@ export class ScopedPool<T = unknown, R = unknown> {
       return session ? this.#failed(session, error, owed) : Promise.reject(error);
     }
     const opened = session;
-    const start = owed;
     return result.then(
-      (value) => this.#done(opened, value, start),
-      (error: unknown) => this.#failed(opened, error, start),
+      (value) => this.#done(opened, value, owed),
+      (error: unknown) => this.#failed(opened, error, owed),
     );
   }
 

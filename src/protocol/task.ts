@@ -111,7 +111,8 @@ export function unpackTask<T>(message: unknown): UnpackedTask<T> {
   if (typeof session !== 'string' || typeof scope !== 'string' || scope === '' || typeof tail !== 'string') throw notATask();
   const shared = sixth instanceof Uint8Array ? sixth : undefined;
   const start = shared ? seventh : sixth;
-  if (message.length > (shared ? 5 : 4) + (start === undefined ? 1 : 2) || (start !== undefined && !isStart(start))) throw notATask();
+  // Five elements, then the shared encoding and the start's number, each if there.
+  if (message.length !== 5 + (shared ? 1 : 0) + (start === undefined ? 0 : 1) || (start !== undefined && !isStart(start))) throw notATask();
   return new UnpackedTask(data as T, session, scope, tail, shared, start as number | undefined);
 }
 
